@@ -1,0 +1,33 @@
+//! Settings: flag > environment (`CIVIC_` + name) > file > default.
+
+use anyhow::{Context, bail};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use web::Settings;
+
+use crate::Global;
+
+pub fn settings(global: &Global) -> anyhow::Result<Settings> {
+    let file = match &global.config {
+        Some(path) => {
+            if !path.exists() {
+                bail!("the settings file {} does not exist", path.display());
+            }
+            Some(path.clone())
+        }
+        None => Some(global.data_dir.join("civic.toml")).filter(|p| p.exists()),
+    };
+    let names = web::settings::setting_names();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+    if let Some(path) = &file {
+        figment = figment.merge(Toml::file(path));
+    }
+    figment = figment.merge(Env::prefixed("CIVIC_").only(&names));
+    figment
+        .extract()
+        .with_context(|| match &file {
+            Some(path) => format!("reading settings from {} and CIVIC_* variables", path.display()),
+            None => "reading settings from CIVIC_* variables".to_string(),
+        })
+}

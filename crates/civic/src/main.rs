@@ -1,0 +1,117 @@
+//! `civic`: the command line. Results go to stdout, progress and logs to
+//! stderr; exit 0 when done, 1 when input is refused, 2 on usage or I/O errors.
+
+mod config;
+mod demo;
+mod load;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "civic", version, about = "A city's open-data portal and public-records desk")]
+struct Cli {
+    #[command(flatten)]
+    global: Global,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Global {
+    /// Where the catalog and the dataset files live.
+    #[arg(long, global = true, default_value = "./civic-data")]
+    pub data_dir: PathBuf,
+    /// Settings file (TOML); defaults to DATA_DIR/civic.toml when present.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the portal and its APIs.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Load the bundled sample datasets on first start, then serve.
+    Demo {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+    },
+    /// Publish a CSV, JSON or GeoJSON file as a new dataset.
+    Load(load::LoadArgs),
+}
+
+/// How a command failed, which decides the exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The input was refused (bad rows, a binary file, an existing id).
+    Refused(anyhow::Error),
+    /// The command was used wrongly, or reading or writing failed.
+    Usage(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure::Usage(e.into())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CIVIC_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Refused(e)) => {
+            eprintln!("refused: {e:#}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let settings = config::settings(&cli.global)?;
+    match cli.command {
+        Command::Serve { listen } => serve(&cli.global, settings, listen).await,
+        Command::Demo { listen } => {
+            let store = store::Store::open(&cli.global.data_dir).await?;
+            demo::load_samples(&store).await?;
+            serve(&cli.global, settings, listen).await
+        }
+        Command::Load(args) => load::run(&cli.global, args).await,
+    }
+}
+
+async fn serve(global: &Global, settings: web::Settings, listen: SocketAddr) -> Result<(), Failure> {
+    use anyhow::Context;
+    let store = store::Store::open(&global.data_dir).await?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, data_dir = %global.data_dir.display(), "serving");
+    eprintln!("Civic is serving on http://{addr}");
+    web::serve(web::AppState::new(store, settings), listener).await?;
+    Ok(())
+}

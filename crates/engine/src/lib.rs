@@ -1,0 +1,110 @@
+//! Runs typed SoQL queries over a dataset version with Apache DataFusion.
+//!
+//! The `soql` crate decides what a query means; this crate decides how to
+//! compute it. A dataset version is read once from its Parquet file into
+//! memory, split into partitions that each keep `:id` order, and every query
+//! becomes a DataFusion logical plan built directly from the typed query:
+//! user text never becomes SQL.
+
+mod expr;
+mod plan;
+mod table;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::execution::SendableRecordBatchStream;
+use datafusion::prelude::{SessionConfig, SessionContext};
+use soql::TypedQuery;
+
+pub use datafusion::arrow;
+pub use table::TableCache;
+
+/// One immutable version of a dataset: what a query runs over.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Source {
+    pub dataset_id: String,
+    pub version: i64,
+    /// The version's Parquet file.
+    pub path: PathBuf,
+}
+
+/// Why a query could not run. Checked queries rarely fail here; when they do
+/// it is a limit of the engine, which the API reports as a bad request.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("could not read the dataset's data: {0}")]
+    Storage(String),
+    #[error("query failed: {0}")]
+    Execution(#[from] datafusion::error::DataFusionError),
+}
+
+pub type Result<T> = std::result::Result<T, EngineError>;
+
+/// How a query's rows come back.
+pub struct Rows {
+    /// Output field names and SoQL types, in order.
+    pub columns: Vec<(String, soql::SoqlType)>,
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
+
+/// The query engine: a DataFusion context and the in-memory tables.
+pub struct Engine {
+    ctx: SessionContext,
+    tables: TableCache,
+}
+
+impl Engine {
+    pub fn new(target_partitions: usize) -> Engine {
+        let config = SessionConfig::new()
+            .with_target_partitions(target_partitions.max(1))
+            .with_batch_size(8192);
+        Engine {
+            ctx: SessionContext::new_with_config(config),
+            tables: TableCache::new(target_partitions.max(1)),
+        }
+    }
+
+    /// Runs a query and collects its rows.
+    pub async fn query(&self, source: &Source, query: &TypedQuery) -> Result<Rows> {
+        let stream = self.stream(source, query).await?;
+        let schema = stream.schema();
+        let batches = datafusion::physical_plan::common::collect(stream).await?;
+        Ok(Rows {
+            columns: output_columns(query),
+            schema,
+            batches,
+        })
+    }
+
+    /// Runs a query and streams its rows batch by batch, for exports.
+    pub async fn stream(
+        &self,
+        source: &Source,
+        query: &TypedQuery,
+    ) -> Result<SendableRecordBatchStream> {
+        let table = self.tables.get(source).await?;
+        let plan = plan::build(Arc::clone(&table), query)?;
+        let frame = datafusion::dataframe::DataFrame::new(self.ctx.state(), plan);
+        Ok(frame.execute_stream().await?)
+    }
+
+    /// Forgets every cached version of a dataset but `keep`.
+    pub fn evict_older(&self, dataset_id: &str, keep: i64) {
+        self.tables.evict_older(dataset_id, keep);
+    }
+}
+
+/// The names and types a query's rows carry.
+pub fn output_columns(query: &TypedQuery) -> Vec<(String, soql::SoqlType)> {
+    query
+        .selection
+        .iter()
+        .map(|s| (s.name.clone(), s.expr.ty))
+        .collect()
+}

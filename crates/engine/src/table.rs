@@ -1,0 +1,94 @@
+//! Dataset versions held in memory as partitioned, `:id`-ordered tables.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::sync::{Arc, Mutex};
+
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::catalog::MemTable;
+use datafusion::logical_expr::{SortExpr, col};
+use datafusion::arrow::record_batch::RecordBatchReader;
+use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use tokio::sync::OnceCell;
+
+use crate::{EngineError, Result, Source};
+
+type Slot = Arc<OnceCell<Arc<MemTable>>>;
+
+/// Versions already read, keyed by dataset and version. A version never
+/// changes, so an entry never goes stale; a newer version evicts older ones.
+pub struct TableCache {
+    partitions: usize,
+    slots: Mutex<HashMap<(String, i64), Slot>>,
+}
+
+impl TableCache {
+    pub fn new(partitions: usize) -> TableCache {
+        TableCache {
+            partitions,
+            slots: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub async fn get(&self, source: &Source) -> Result<Arc<MemTable>> {
+        let slot = {
+            let mut slots = self.slots.lock().expect("table cache lock");
+            let key = (source.dataset_id.clone(), source.version);
+            Arc::clone(slots.entry(key).or_default())
+        };
+        let table = slot
+            .get_or_try_init(|| async {
+                let path = source.path.clone();
+                let partitions = self.partitions;
+                tokio::task::spawn_blocking(move || load(&path, partitions))
+                    .await
+                    .map_err(|e| EngineError::Storage(e.to_string()))?
+                    .map(Arc::new)
+            })
+            .await?;
+        Ok(Arc::clone(table))
+    }
+
+    pub fn evict_older(&self, dataset_id: &str, keep: i64) {
+        let mut slots = self.slots.lock().expect("table cache lock");
+        slots.retain(|(id, version), _| id != dataset_id || *version >= keep);
+    }
+}
+
+/// Reads a version's Parquet file into `partitions` contiguous runs of rows,
+/// so that each partition stays in `:id` order.
+fn load(path: &std::path::Path, partitions: usize) -> Result<MemTable> {
+    let storage = |e: &dyn std::fmt::Display| EngineError::Storage(format!("{}: {e}", path.display()));
+    let file = File::open(path).map_err(|e| storage(&e))?;
+    let reader = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| storage(&e))?
+        .with_batch_size(8192)
+        .build()
+        .map_err(|e| storage(&e))?;
+    let schema = reader.schema();
+    let batches = reader
+        .collect::<std::result::Result<Vec<RecordBatch>, _>>()
+        .map_err(|e| storage(&e))?;
+
+    let parts = split(batches, partitions);
+    let by_id: Vec<SortExpr> = vec![col(soql::types::ID_FIELD).sort(true, false)];
+    let table = MemTable::try_new(schema, parts)?.with_sort_order(vec![by_id]);
+    Ok(table)
+}
+
+/// Splits batches into at most `n` runs of about equal row counts, in order.
+fn split(batches: Vec<RecordBatch>, n: usize) -> Vec<Vec<RecordBatch>> {
+    let total: usize = batches.iter().map(RecordBatch::num_rows).sum();
+    let per_part = total.div_ceil(n).max(1);
+    let mut parts: Vec<Vec<RecordBatch>> = vec![Vec::new()];
+    let mut in_part = 0;
+    for batch in batches {
+        if in_part >= per_part && parts.len() < n {
+            parts.push(Vec::new());
+            in_part = 0;
+        }
+        in_part += batch.num_rows();
+        parts.last_mut().expect("one partition").push(batch);
+    }
+    parts
+}

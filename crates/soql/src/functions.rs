@@ -1,0 +1,257 @@
+//! The functions SoQL knows by name, with the argument types each accepts.
+
+use crate::typed::Func;
+use crate::types::SoqlType::{self, Checkbox, FloatingTimestamp, Number, Text};
+
+/// What one argument may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Param {
+    Is(SoqlType),
+    /// Either kind of timestamp.
+    Timestamp,
+    /// Any type that has an order (everything but points).
+    Ordered,
+    Any,
+}
+
+impl Param {
+    pub fn accepts(self, ty: SoqlType) -> bool {
+        match self {
+            Param::Is(wanted) => ty == wanted,
+            Param::Timestamp => ty.is_timestamp(),
+            Param::Ordered => ty.is_ordered(),
+            Param::Any => true,
+        }
+    }
+
+    /// The type a bare `null` argument takes here.
+    pub fn null_type(self) -> SoqlType {
+        match self {
+            Param::Is(ty) => ty,
+            Param::Timestamp => FloatingTimestamp,
+            Param::Ordered | Param::Any => Text,
+        }
+    }
+
+    /// How an error message names what was wanted.
+    pub fn describe(self) -> String {
+        match self {
+            Param::Is(ty) => ty.to_string(),
+            Param::Timestamp => "floating_timestamp or fixed_timestamp".to_string(),
+            Param::Ordered => "a type with an order".to_string(),
+            Param::Any => "any type".to_string(),
+        }
+    }
+}
+
+/// What a call returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Returns {
+    Is(SoqlType),
+    /// The type of the first argument (`min`, `max`).
+    FirstArg,
+}
+
+/// How a function takes its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// `params`, of which the first `required` must be given.
+    Fixed {
+        params: &'static [Param],
+        required: usize,
+        returns: Returns,
+    },
+    /// One or more arguments of one type; returns that type.
+    Coalesce,
+    /// Pairs of checkbox condition and value; returns the values' type.
+    Case,
+    /// `count(*)`, `count(x)`, `count(DISTINCT x)`.
+    Count,
+}
+
+const fn fixed(params: &'static [Param], returns: SoqlType) -> Shape {
+    Shape::Fixed {
+        params,
+        required: params.len(),
+        returns: Returns::Is(returns),
+    }
+}
+
+const TEXT: &[Param] = &[Param::Is(Text)];
+const NUMBER: &[Param] = &[Param::Is(Number)];
+const FLOATING: &[Param] = &[Param::Is(FloatingTimestamp)];
+const TIMESTAMP: &[Param] = &[Param::Timestamp];
+const ORDERED: &[Param] = &[Param::Ordered];
+
+/// Every function by its lower-case name.
+const FUNCTIONS: &[(&str, Func, Shape)] = &[
+    ("upper", Func::Upper, fixed(TEXT, Text)),
+    ("lower", Func::Lower, fixed(TEXT, Text)),
+    ("trim", Func::Trim, fixed(TEXT, Text)),
+    ("length", Func::Length, fixed(TEXT, Number)),
+    (
+        "starts_with",
+        Func::StartsWith,
+        fixed(&[Param::Is(Text), Param::Is(Text)], Checkbox),
+    ),
+    ("abs", Func::Abs, fixed(NUMBER, Number)),
+    ("floor", Func::Floor, fixed(NUMBER, Number)),
+    ("ceil", Func::Ceil, fixed(NUMBER, Number)),
+    (
+        "round",
+        Func::Round,
+        Shape::Fixed {
+            params: &[Param::Is(Number), Param::Is(Number)],
+            required: 1,
+            returns: Returns::Is(Number),
+        },
+    ),
+    ("coalesce", Func::Coalesce, Shape::Coalesce),
+    ("case", Func::Case, Shape::Case),
+    (
+        "date_trunc_y",
+        Func::DateTruncY,
+        fixed(FLOATING, FloatingTimestamp),
+    ),
+    (
+        "date_trunc_ym",
+        Func::DateTruncYm,
+        fixed(FLOATING, FloatingTimestamp),
+    ),
+    (
+        "date_trunc_ymd",
+        Func::DateTruncYmd,
+        fixed(FLOATING, FloatingTimestamp),
+    ),
+    (
+        "date_extract_y",
+        Func::DateExtractY,
+        fixed(TIMESTAMP, Number),
+    ),
+    (
+        "date_extract_m",
+        Func::DateExtractM,
+        fixed(TIMESTAMP, Number),
+    ),
+    (
+        "date_extract_d",
+        Func::DateExtractD,
+        fixed(TIMESTAMP, Number),
+    ),
+    (
+        "date_extract_hh",
+        Func::DateExtractHh,
+        fixed(TIMESTAMP, Number),
+    ),
+    (
+        "date_extract_mm",
+        Func::DateExtractMm,
+        fixed(TIMESTAMP, Number),
+    ),
+    (
+        "date_extract_ss",
+        Func::DateExtractSs,
+        fixed(TIMESTAMP, Number),
+    ),
+    (
+        "date_extract_dow",
+        Func::DateExtractDow,
+        fixed(TIMESTAMP, Number),
+    ),
+    (
+        "date_extract_woy",
+        Func::DateExtractWoy,
+        fixed(TIMESTAMP, Number),
+    ),
+    ("count", Func::Count, Shape::Count),
+    ("sum", Func::Sum, fixed(NUMBER, Number)),
+    ("avg", Func::Avg, fixed(NUMBER, Number)),
+    (
+        "min",
+        Func::Min,
+        Shape::Fixed {
+            params: ORDERED,
+            required: 1,
+            returns: Returns::FirstArg,
+        },
+    ),
+    (
+        "max",
+        Func::Max,
+        Shape::Fixed {
+            params: ORDERED,
+            required: 1,
+            returns: Returns::FirstArg,
+        },
+    ),
+];
+
+/// The function called `name` (lower case) and how it takes arguments.
+pub(crate) fn lookup(name: &str) -> Option<(Func, Shape)> {
+    FUNCTIONS
+        .iter()
+        .find(|(known, _, _)| *known == name)
+        .map(|&(_, func, shape)| (func, shape))
+}
+
+/// Every function name, for "did you mean" hints.
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+    FUNCTIONS.iter().map(|(name, _, _)| *name)
+}
+
+/// How messages name `func`: its SoQL name or operator.
+pub(crate) fn display_name(func: Func) -> &'static str {
+    if let Some((name, _, _)) = FUNCTIONS.iter().find(|(_, f, _)| *f == func) {
+        return name;
+    }
+    match func {
+        Func::And => "AND",
+        Func::Or => "OR",
+        Func::Not => "NOT",
+        Func::Eq => "=",
+        Func::NotEq => "!=",
+        Func::Lt => "<",
+        Func::LtEq => "<=",
+        Func::Gt => ">",
+        Func::GtEq => ">=",
+        Func::IsNull => "IS NULL",
+        Func::IsNotNull => "IS NOT NULL",
+        Func::Between => "BETWEEN",
+        Func::NotBetween => "NOT BETWEEN",
+        Func::In => "IN",
+        Func::NotIn => "NOT IN",
+        Func::Like => "LIKE",
+        Func::NotLike => "NOT LIKE",
+        Func::Neg | Func::Sub => "-",
+        Func::Add => "+",
+        Func::Mul => "*",
+        Func::Div => "/",
+        Func::Mod => "%",
+        Func::Pow => "^",
+        Func::Concat => "||",
+        Func::CountStar | Func::CountDistinct => "count",
+        _ => "function",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_lower_case() {
+        let all: Vec<&str> = names().collect();
+        for name in &all {
+            assert_eq!(*name, name.to_lowercase());
+            assert_eq!(all.iter().filter(|n| *n == name).count(), 1, "{name}");
+        }
+    }
+
+    #[test]
+    fn display_names_cover_operators_and_functions() {
+        assert_eq!(display_name(Func::Sum), "sum");
+        assert_eq!(display_name(Func::CountStar), "count");
+        assert_eq!(display_name(Func::NotBetween), "NOT BETWEEN");
+        assert_eq!(lookup("nope"), None);
+    }
+}

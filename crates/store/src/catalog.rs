@@ -1,0 +1,348 @@
+//! The catalog: publishing a dataset, reading it back, and searching.
+
+use arrow_array::RecordBatch;
+use arrow_schema::Schema;
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use crate::model::{Column, Dataset, NewDataset};
+use crate::{Result, Store, StoreError, files, ids};
+
+/// A catalog search, as `/browse` and `/api/catalog/v1` ask it.
+#[derive(Debug, Clone, Default)]
+pub struct CatalogQuery {
+    /// Words that must all appear in the title, description, tags or column names.
+    pub q: Option<String>,
+    pub topic: Option<String>,
+    pub department: Option<String>,
+    pub tags: Vec<String>,
+    pub ids: Vec<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// A value of a facet and how many datasets have it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Facet {
+    pub value: String,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct CatalogPage {
+    pub datasets: Vec<Dataset>,
+    /// How many datasets match in all, over every page.
+    pub total: i64,
+    pub topics: Vec<Facet>,
+    pub departments: Vec<Facet>,
+}
+
+impl Store {
+    /// Publishes a new dataset as version 1. Nothing is left behind on failure.
+    pub async fn create_dataset(
+        &self,
+        new: NewDataset,
+        user_schema: &Schema,
+        batches: Vec<RecordBatch>,
+        now: DateTime<Utc>,
+    ) -> Result<Dataset> {
+        if !ids::is_dataset_id(&new.id) {
+            return Err(StoreError::BadId(new.id));
+        }
+        if self.dataset(&new.id).await?.is_some() {
+            return Err(StoreError::AlreadyExists(new.id));
+        }
+        let path = self.version_path(&new.id, 1);
+        let (write_path, schema) = (path.clone(), user_schema.clone());
+        let now_ms = now.timestamp_millis();
+        let rows = tokio::task::spawn_blocking(move || {
+            files::write_first_version(&write_path, &schema, &batches, now_ms)
+        })
+        .await
+        .map_err(|e| StoreError::Parquet(e.to_string()))??;
+
+        if let Err(e) = self.insert_dataset(&new, rows as i64, now).await {
+            let _ = std::fs::remove_file(&path);
+            let _ = std::fs::remove_dir(path.parent().expect("version folder"));
+            return Err(match e {
+                StoreError::Database(sqlx::Error::Database(d)) if d.is_unique_violation() => {
+                    StoreError::AlreadyExists(new.id)
+                }
+                other => other,
+            });
+        }
+        self.dataset(&new.id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("dataset {} vanished", new.id)))
+    }
+
+    async fn insert_dataset(&self, new: &NewDataset, rows: i64, now: DateTime<Utc>) -> Result<()> {
+        let m = &new.meta;
+        let tags = serde_json::to_string(&m.tags).expect("tags serialise");
+        let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO datasets (id, title, description, department, steward_name,
+                steward_email, topic, tags, license, update_frequency, usage_notes, source,
+                attribution, created_at, updated_at, current_version, row_count)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+        )
+        .bind(&new.id)
+        .bind(&new.title)
+        .bind(m.description.clone().unwrap_or_default())
+        .bind(&new.department)
+        .bind(&m.steward_name)
+        .bind(&m.steward_email)
+        .bind(&m.topic)
+        .bind(&tags)
+        .bind(&m.license)
+        .bind(&m.update_frequency)
+        .bind(&m.usage_notes)
+        .bind(&m.source)
+        .bind(&m.attribution)
+        .bind(&stamp)
+        .bind(&stamp)
+        .bind(rows)
+        .execute(&mut *tx)
+        .await?;
+        for (position, c) in new.columns.iter().enumerate() {
+            let description = m.column_descriptions.get(&c.field_name).cloned().unwrap_or_default();
+            sqlx::query(
+                "INSERT INTO columns (dataset_id, position, field_name, name, type, description)
+                 VALUES (?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&new.id)
+            .bind(position as i64)
+            .bind(&c.field_name)
+            .bind(&c.name)
+            .bind(c.ty.as_str())
+            .bind(description)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO versions (dataset_id, version, created_at, row_count, file)
+             VALUES (?, 1, ?, ?, ?)",
+        )
+        .bind(&new.id)
+        .bind(&stamp)
+        .bind(rows)
+        .bind("v1.parquet")
+        .execute(&mut *tx)
+        .await?;
+        let columns: Vec<String> = new
+            .columns
+            .iter()
+            .flat_map(|c| [c.field_name.clone(), c.name.clone()])
+            .collect();
+        sqlx::query(
+            "INSERT INTO catalog_search (id, title, description, tags, columns) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&new.id)
+        .bind(&new.title)
+        .bind(m.description.clone().unwrap_or_default())
+        .bind(m.tags.join(" "))
+        .bind(columns.join(" "))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A dataset by id with its columns, or `None`.
+    pub async fn dataset(&self, id: &str) -> Result<Option<Dataset>> {
+        let row = sqlx::query("SELECT * FROM datasets WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut dataset = dataset_from_row(&row)?;
+        dataset.columns = self.columns(id).await?;
+        Ok(Some(dataset))
+    }
+
+    async fn columns(&self, id: &str) -> Result<Vec<Column>> {
+        let rows = sqlx::query(
+            "SELECT position, field_name, name, type, description FROM columns
+             WHERE dataset_id = ? ORDER BY position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let ty: String = r.get("type");
+                Ok(Column {
+                    position: r.get("position"),
+                    field_name: r.get("field_name"),
+                    name: r.get("name"),
+                    ty: ty.parse().map_err(|e: soql::types::UnknownType| {
+                        StoreError::Corrupt(e.to_string())
+                    })?,
+                    description: r.get("description"),
+                })
+            })
+            .collect()
+    }
+
+    /// Datasets matching a catalog search, a page of them, with facet counts.
+    pub async fn search(&self, query: &CatalogQuery) -> Result<CatalogPage> {
+        let total: i64 = {
+            let mut qb = QueryBuilder::<Sqlite>::new("SELECT count(*) FROM datasets d");
+            filtered(&mut qb, query, Filters::ALL);
+            qb.build_query_scalar().fetch_one(&self.pool).await?
+        };
+
+        let mut qb = QueryBuilder::<Sqlite>::new("SELECT d.* FROM datasets d");
+        filtered(&mut qb, query, Filters::ALL);
+        if search_match(query).is_some() {
+            qb.push(" ORDER BY (SELECT bm25(catalog_search) FROM catalog_search WHERE catalog_search MATCH ");
+            qb.push_bind(search_match(query).unwrap_or_default());
+            qb.push(" AND catalog_search.id = d.id), d.title");
+        } else {
+            qb.push(" ORDER BY d.updated_at DESC, d.title");
+        }
+        qb.push(" LIMIT ").push_bind(query.limit.max(0));
+        qb.push(" OFFSET ").push_bind(query.offset.max(0));
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        let mut datasets = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut d = dataset_from_row(row)?;
+            d.columns = self.columns(&d.id).await?;
+            datasets.push(d);
+        }
+
+        let topics = self.facet(query, "topic", Filters { topic: false, ..Filters::ALL }).await?;
+        let departments = self
+            .facet(query, "department", Filters { department: false, ..Filters::ALL })
+            .await?;
+        Ok(CatalogPage {
+            datasets,
+            total,
+            topics,
+            departments,
+        })
+    }
+
+    async fn facet(&self, query: &CatalogQuery, column: &str, filters: Filters) -> Result<Vec<Facet>> {
+        let mut qb = QueryBuilder::<Sqlite>::new(format!(
+            "SELECT d.{column} AS value, count(*) AS n FROM datasets d"
+        ));
+        filtered(&mut qb, query, filters);
+        qb.push(format!(
+            " {} d.{column} IS NOT NULL AND d.{column} != '' GROUP BY d.{column} ORDER BY n DESC, value",
+            if has_conditions(query, filters) { "AND" } else { "WHERE" }
+        ));
+        let rows = qb.build().fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| Facet {
+                value: r.get("value"),
+                count: r.get("n"),
+            })
+            .collect())
+    }
+}
+
+/// Which of the query's filters apply (a facet ignores its own).
+#[derive(Debug, Clone, Copy)]
+struct Filters {
+    topic: bool,
+    department: bool,
+}
+
+impl Filters {
+    const ALL: Filters = Filters {
+        topic: true,
+        department: true,
+    };
+}
+
+fn has_conditions(query: &CatalogQuery, filters: Filters) -> bool {
+    search_match(query).is_some()
+        || (filters.topic && query.topic.is_some())
+        || (filters.department && query.department.is_some())
+        || !query.tags.is_empty()
+        || !query.ids.is_empty()
+}
+
+fn filtered(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, filters: Filters) {
+    let mut first = true;
+    let mut and = |qb: &mut QueryBuilder<Sqlite>| {
+        qb.push(if first { " WHERE " } else { " AND " });
+        first = false;
+    };
+    if let Some(m) = search_match(query) {
+        and(qb);
+        qb.push("d.id IN (SELECT id FROM catalog_search WHERE catalog_search MATCH ");
+        qb.push_bind(m);
+        qb.push(")");
+    }
+    if let (true, Some(topic)) = (filters.topic, &query.topic) {
+        and(qb);
+        qb.push("lower(d.topic) = lower(").push_bind(topic.clone()).push(")");
+    }
+    if let (true, Some(department)) = (filters.department, &query.department) {
+        and(qb);
+        qb.push("lower(d.department) = lower(").push_bind(department.clone()).push(")");
+    }
+    for tag in &query.tags {
+        and(qb);
+        qb.push("EXISTS (SELECT 1 FROM json_each(d.tags) WHERE lower(value) = lower(");
+        qb.push_bind(tag.clone());
+        qb.push("))");
+    }
+    if !query.ids.is_empty() {
+        and(qb);
+        qb.push("d.id IN (");
+        let mut list = qb.separated(", ");
+        for id in &query.ids {
+            list.push_bind(id.clone());
+        }
+        qb.push(")");
+    }
+}
+
+/// The words of `q` as an FTS5 query: every word, each as a prefix.
+fn search_match(query: &CatalogQuery) -> Option<String> {
+    let words: Vec<String> = query
+        .q
+        .as_deref()
+        .unwrap_or("")
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.to_lowercase()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+fn dataset_from_row(row: &SqliteRow) -> Result<Dataset> {
+    let stamp = |name: &str| -> Result<DateTime<Utc>> {
+        let text: String = row.get(name);
+        DateTime::parse_from_rfc3339(&text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|e| StoreError::Corrupt(format!("{name} `{text}`: {e}")))
+    };
+    let tags: String = row.get("tags");
+    Ok(Dataset {
+        id: row.get("id"),
+        title: row.get("title"),
+        description: row.get("description"),
+        department: row.get("department"),
+        steward_name: row.get("steward_name"),
+        steward_email: row.get("steward_email"),
+        topic: row.get("topic"),
+        tags: serde_json::from_str(&tags).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+        license: row.get("license"),
+        update_frequency: row.get("update_frequency"),
+        usage_notes: row.get("usage_notes"),
+        source: row.get("source"),
+        attribution: row.get("attribution"),
+        created_at: stamp("created_at")?,
+        updated_at: stamp("updated_at")?,
+        version: row.get("current_version"),
+        row_count: row.get("row_count"),
+        columns: Vec::new(),
+    })
+}

@@ -1,0 +1,137 @@
+//! Civic over HTTP: the SODA query API, the catalog APIs and the portal's
+//! pages, all from one axum router over the store and the engine.
+
+pub mod catalog;
+pub mod error;
+pub mod settings;
+pub mod soda;
+pub mod views;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use engine::{Engine, Source};
+use store::{Dataset, Store};
+
+pub use error::ApiError;
+pub use settings::Settings;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub engine: Arc<Engine>,
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    pub fn new(store: Store, settings: Settings) -> AppState {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            store,
+            engine: Arc::new(Engine::new(cores)),
+            settings: Arc::new(settings),
+        }
+    }
+
+    /// A dataset by id, or SODA's 404.
+    pub async fn dataset(&self, id: &str) -> Result<Dataset, ApiError> {
+        self.store
+            .dataset(id)
+            .await?
+            .ok_or_else(|| ApiError::no_dataset(id))
+    }
+
+    /// The current version of a dataset, for the engine.
+    pub fn source(&self, dataset: &Dataset) -> Source {
+        Source {
+            dataset_id: dataset.id.clone(),
+            version: dataset.version,
+            path: self.store.version_path(&dataset.id, dataset.version),
+        }
+    }
+
+    /// The portal's public address: the setting, or the request's own host.
+    pub fn base_url(&self, headers: &HeaderMap) -> String {
+        if let Some(url) = &self.settings.public_url {
+            return url.trim_end_matches('/').to_string();
+        }
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        let scheme = headers
+            .get("x-forwarded-proto")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("http");
+        format!("{scheme}://{host}")
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/resource/{file}", get(soda::resource))
+        .route("/api/views/{file}", get(views::show_view))
+        .route("/api/views/{id}/{file}", get(soda::download))
+        .route("/api/catalog/v1", get(catalog::search_catalog))
+        .fallback(not_found)
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "req.not-found",
+        "nothing is served at this address",
+    )
+}
+
+/// One log line per request.
+async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    tracing::info!(
+        http.method = %method,
+        http.path = %path,
+        http.status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "request"
+    );
+    response
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown())
+        .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

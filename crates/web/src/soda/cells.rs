@@ -1,0 +1,248 @@
+//! Arrow columns to SODA's text forms: exact decimals, ISO timestamps,
+//! GeoJSON or WKT points. One formatter per column, chosen once per batch.
+
+use chrono::DateTime;
+use engine::arrow::array::{Array, ArrayRef, AsArray};
+use engine::arrow::datatypes::{
+    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type,
+    Int32Type, Int64Type, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
+};
+
+/// How one column's values are written.
+pub enum Cells<'a> {
+    Text(&'a dyn Array, TextKind),
+    Decimal(&'a engine::arrow::array::PrimitiveArray<Decimal128Type>, i8),
+    Integer(&'a dyn Array),
+    Float(&'a dyn Array),
+    Bool(&'a engine::arrow::array::BooleanArray),
+    Timestamp(&'a dyn Array, TimeUnit, bool),
+    Date(&'a engine::arrow::array::PrimitiveArray<Date32Type>),
+    Point(&'a engine::arrow::array::StructArray),
+    /// Anything else (never produced by stored data) is written as text.
+    Other(&'a dyn Array),
+}
+
+#[derive(Clone, Copy)]
+pub enum TextKind {
+    Utf8,
+    Large,
+    View,
+}
+
+impl<'a> Cells<'a> {
+    pub fn new(array: &'a ArrayRef) -> Cells<'a> {
+        match array.data_type() {
+            DataType::Utf8 => Cells::Text(array.as_ref(), TextKind::Utf8),
+            DataType::LargeUtf8 => Cells::Text(array.as_ref(), TextKind::Large),
+            DataType::Utf8View => Cells::Text(array.as_ref(), TextKind::View),
+            DataType::Decimal128(_, scale) => Cells::Decimal(array.as_primitive(), *scale),
+            DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64 => Cells::Integer(array.as_ref()),
+            DataType::Float32 | DataType::Float64 => Cells::Float(array.as_ref()),
+            DataType::Boolean => Cells::Bool(array.as_boolean()),
+            DataType::Timestamp(unit, zone) => {
+                Cells::Timestamp(array.as_ref(), *unit, zone.is_some())
+            }
+            DataType::Date32 => Cells::Date(array.as_primitive()),
+            DataType::Struct(fields) if fields.len() == 2 => Cells::Point(array.as_struct()),
+            _ => Cells::Other(array.as_ref()),
+        }
+    }
+
+    pub fn is_null(&self, row: usize) -> bool {
+        match self {
+            Cells::Text(a, _)
+            | Cells::Integer(a)
+            | Cells::Float(a)
+            | Cells::Timestamp(a, _, _)
+            | Cells::Other(a) => a.is_null(row),
+            Cells::Decimal(a, _) => a.is_null(row),
+            Cells::Bool(a) => a.is_null(row),
+            Cells::Date(a) => a.is_null(row),
+            Cells::Point(a) => a.is_null(row),
+        }
+    }
+
+    pub fn text(&self, row: usize) -> Option<&'a str> {
+        match self {
+            Cells::Text(a, TextKind::Utf8) => Some(a.as_string::<i32>().value(row)),
+            Cells::Text(a, TextKind::Large) => Some(a.as_string::<i64>().value(row)),
+            Cells::Text(a, TextKind::View) => Some(a.as_string_view().value(row)),
+            _ => None,
+        }
+    }
+
+    /// Whether the JSON form is a bare literal rather than a quoted string.
+    pub fn point(&self, row: usize) -> Option<(f64, f64)> {
+        match self {
+            Cells::Point(a) => {
+                let lon = a.column(0).as_primitive::<Float64Type>().value(row);
+                let lat = a.column(1).as_primitive::<Float64Type>().value(row);
+                Some((lon, lat))
+            }
+            _ => None,
+        }
+    }
+
+    /// Writes a non-null value's plain text form (CSV's, and JSON's inside quotes).
+    pub fn write_plain(&self, row: usize, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Cells::Text(..) => out.push_str(self.text(row).unwrap_or_default()),
+            Cells::Decimal(a, scale) => write_decimal(a.value(row), *scale, out),
+            Cells::Integer(a) => {
+                let _ = write!(out, "{}", integer(*a, row));
+            }
+            Cells::Float(a) => {
+                let v = match a.data_type() {
+                    DataType::Float32 => a.as_primitive::<Float32Type>().value(row) as f64,
+                    _ => a.as_primitive::<Float64Type>().value(row),
+                };
+                let _ = write!(out, "{v}");
+            }
+            Cells::Bool(a) => out.push_str(if a.value(row) { "true" } else { "false" }),
+            Cells::Timestamp(a, unit, zoned) => {
+                write_timestamp(timestamp_millis(*a, *unit, row), *zoned, out)
+            }
+            Cells::Date(a) => write_timestamp(i64::from(a.value(row)) * 86_400_000, false, out),
+            Cells::Point(_) => {
+                let (lon, lat) = self.point(row).unwrap_or_default();
+                let _ = write!(out, "POINT ({lon} {lat})");
+            }
+            Cells::Other(a) => {
+                let formatter = engine::arrow::util::display::ArrayFormatter::try_new(
+                    *a,
+                    &Default::default(),
+                );
+                if let Ok(f) = formatter {
+                    let _ = write!(out, "{}", f.value(row));
+                }
+            }
+        }
+    }
+
+    /// Whether JSON writes this column as a bare literal (booleans) or an
+    /// object (points) rather than a string.
+    pub fn json_kind(&self) -> JsonKind {
+        match self {
+            Cells::Bool(_) => JsonKind::Bare,
+            Cells::Point(_) => JsonKind::Geometry,
+            _ => JsonKind::String,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum JsonKind {
+    String,
+    Bare,
+    Geometry,
+}
+
+fn integer(a: &dyn Array, row: usize) -> i128 {
+    match a.data_type() {
+        DataType::Int8 => a.as_primitive::<Int8Type>().value(row).into(),
+        DataType::Int16 => a.as_primitive::<Int16Type>().value(row).into(),
+        DataType::Int32 => a.as_primitive::<Int32Type>().value(row).into(),
+        DataType::Int64 => a.as_primitive::<Int64Type>().value(row).into(),
+        DataType::UInt8 => a.as_primitive::<UInt8Type>().value(row).into(),
+        DataType::UInt16 => a.as_primitive::<UInt16Type>().value(row).into(),
+        DataType::UInt32 => a.as_primitive::<UInt32Type>().value(row).into(),
+        _ => a.as_primitive::<UInt64Type>().value(row).into(),
+    }
+}
+
+fn timestamp_millis(a: &dyn Array, unit: TimeUnit, row: usize) -> i64 {
+    match unit {
+        TimeUnit::Second => a.as_primitive::<TimestampSecondType>().value(row) * 1000,
+        TimeUnit::Millisecond => a.as_primitive::<TimestampMillisecondType>().value(row),
+        TimeUnit::Microsecond => {
+            a.as_primitive::<TimestampMicrosecondType>().value(row).div_euclid(1000)
+        }
+        TimeUnit::Nanosecond => {
+            a.as_primitive::<TimestampNanosecondType>().value(row).div_euclid(1_000_000)
+        }
+    }
+}
+
+/// `2014-10-13T00:00:00.000`, with `Z` for fixed timestamps.
+pub fn write_timestamp(ms: i64, zoned: bool, out: &mut String) {
+    use std::fmt::Write;
+    match DateTime::from_timestamp_millis(ms) {
+        Some(t) => {
+            let _ = write!(out, "{}", t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f"));
+            if zoned {
+                out.push('Z');
+            }
+        }
+        None => {
+            let _ = write!(out, "{ms}");
+        }
+    }
+}
+
+/// An exact decimal with trailing zeros dropped: 150 at scale 2 is `1.5`.
+pub fn write_decimal(value: i128, scale: i8, out: &mut String) {
+    if value < 0 {
+        out.push('-');
+    }
+    let digits = value.unsigned_abs().to_string();
+    if scale <= 0 {
+        out.push_str(&digits);
+        for _ in 0..(-scale) {
+            out.push('0');
+        }
+        return;
+    }
+    let scale = scale as usize;
+    let (whole, fraction) = if digits.len() > scale {
+        let (w, f) = digits.split_at(digits.len() - scale);
+        (w.to_string(), f.to_string())
+    } else {
+        ("0".to_string(), format!("{digits:0>scale$}"))
+    };
+    out.push_str(&whole);
+    let fraction = fraction.trim_end_matches('0');
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decimal(value: i128, scale: i8) -> String {
+        let mut s = String::new();
+        write_decimal(value, scale, &mut s);
+        s
+    }
+
+    #[test]
+    fn decimals_are_exact_and_trimmed() {
+        assert_eq!(decimal(150, 2), "1.5");
+        assert_eq!(decimal(-5, 3), "-0.005");
+        assert_eq!(decimal(0, 2), "0");
+        assert_eq!(decimal(123456789012345, 0), "123456789012345");
+        assert_eq!(decimal(12, -2), "1200");
+        assert_eq!(decimal(-1200, 2), "-12");
+    }
+
+    #[test]
+    fn timestamps_have_milliseconds() {
+        let mut s = String::new();
+        write_timestamp(1_413_158_400_000, false, &mut s);
+        assert_eq!(s, "2014-10-13T00:00:00.000");
+        s.clear();
+        write_timestamp(1_413_158_400_123, true, &mut s);
+        assert_eq!(s, "2014-10-13T00:00:00.123Z");
+    }
+}

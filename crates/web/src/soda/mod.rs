@@ -1,0 +1,282 @@
+//! SODA 2.1 reads: `GET /resource/{id}.json|.csv|.geojson` and the full
+//! downloads at `/api/views/{id}/rows.{ext}`.
+
+pub mod cells;
+pub mod format;
+pub mod params;
+
+use axum::body::Body;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
+use sha2::{Digest, Sha256};
+use soql::{SoqlType, TypedQuery};
+use store::Dataset;
+
+use crate::AppState;
+use crate::error::ApiError;
+use format::{Encoder, Format};
+
+/// `GET /resource/{id}.{ext}` (or `/resource/{id}` with `Accept`).
+pub async fn resource(
+    State(app): State<AppState>,
+    Path(file): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let (id, format) = split_file(&file, &headers)?;
+    let dataset = app.dataset(id).await?;
+    let request = params::parse(&params, &dataset, app.settings.max_limit)?;
+    let typed = check(&request, &dataset)?;
+
+    let etag = etag(&dataset, format, &params);
+    if not_modified(&headers, &etag) {
+        return Ok(not_modified_response(&etag));
+    }
+
+    let page = run_page(&app, &dataset, typed, request.limit).await?;
+    let mut response = encode_page(&page, format, request.options.bom);
+    let h = response.headers_mut();
+    set_common_headers(h, &dataset, &etag);
+    set_field_headers(h, &page.columns);
+    if page.more && request.statement.is_none() {
+        let next = next_page_url(&app, &headers, &uri, request.offset + request.limit);
+        if let Ok(value) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")) {
+            h.insert(header::LINK, value);
+        }
+    }
+    Ok(response)
+}
+
+/// One page of a query's answer.
+pub struct Page {
+    pub columns: Vec<(String, SoqlType)>,
+    pub batches: Vec<engine::arrow::record_batch::RecordBatch>,
+    /// More rows match beyond this page.
+    pub more: bool,
+}
+
+/// Runs a checked query for one page: asks for one row more than the page
+/// holds, so that "is there a next page" needs no second query.
+pub async fn run_page(
+    app: &AppState,
+    dataset: &Dataset,
+    mut typed: TypedQuery,
+    limit: u64,
+) -> Result<Page, ApiError> {
+    typed.limit = Some(limit.saturating_add(1));
+    let rows = app.engine.query(&app.source(dataset), &typed).await?;
+    let total: usize = rows.batches.iter().map(|b| b.num_rows()).sum();
+    let keep = limit as usize;
+    let more = total > keep;
+    let mut batches = Vec::with_capacity(rows.batches.len());
+    let mut taken = 0;
+    for batch in rows.batches {
+        if taken >= keep {
+            break;
+        }
+        let n = batch.num_rows().min(keep - taken);
+        batches.push(batch.slice(0, n));
+        taken += n;
+    }
+    Ok(Page {
+        columns: rows.columns,
+        batches,
+        more,
+    })
+}
+
+pub fn check(request: &params::Request, dataset: &Dataset) -> Result<TypedQuery, ApiError> {
+    soql::check(&request.query, &dataset.schema()).map_err(|e| {
+        let (parameter, text) = request.source_of(e.clause);
+        ApiError::query(&e.error, parameter, text)
+    })
+}
+
+fn encode_page(page: &Page, format: Format, bom: bool) -> Response {
+    let mut encoder = encoder(format, &page.columns, bom);
+    let mut body = encoder.start();
+    for batch in &page.batches {
+        body.push_str(&encoder.rows(batch));
+    }
+    body.push_str(&encoder.finish());
+    let mut response = Response::new(Body::from(body));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    response
+}
+
+fn encoder(format: Format, columns: &[(String, SoqlType)], bom: bool) -> Encoder {
+    let names = columns.iter().map(|(n, _)| n.clone()).collect();
+    let point = columns.iter().position(|(_, t)| *t == SoqlType::Point);
+    Encoder::new(format, names, point, bom)
+}
+
+/// `GET /api/views/{id}/rows.{ext}`: every row, streamed, never cut short.
+pub async fn download(
+    State(app): State<AppState>,
+    Path((id, file)): Path<(String, String)>,
+    headers: HeaderMap,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let format = file
+        .strip_prefix("rows.")
+        .and_then(Format::from_extension)
+        .ok_or_else(|| ApiError::no_dataset(&format!("{id}/{file}")))?;
+    let dataset = app.dataset(&id).await?;
+    let bom = params.iter().any(|(k, v)| k == "$$bom" && v == "true");
+    let typed = soql::check(&soql::Query::default(), &dataset.schema())
+        .map_err(|e| ApiError::internal("default query", e.error))?;
+    let etag = etag(&dataset, format, &params);
+    if not_modified(&headers, &etag) {
+        return Ok(not_modified_response(&etag));
+    }
+
+    let stream = app.engine.stream(&app.source(&dataset), &typed).await?;
+    let mut encoder = encoder(format, &engine::output_columns(&typed), bom);
+    let head = encoder.start();
+    let body = futures::stream::once(async move { Ok::<_, std::io::Error>(head) })
+        .chain(stream.map(move |batch| match batch {
+            Ok(batch) => Ok(encoder.rows(&batch)),
+            Err(e) => Err(std::io::Error::other(e.to_string())),
+        }))
+        .chain(futures::stream::once(async move {
+            Ok(encoder_tail(format))
+        }));
+    let mut response = Response::new(Body::from_stream(body));
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{}.{}\"",
+        dataset.id,
+        format.extension()
+    )) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    set_common_headers(h, &dataset, &etag);
+    set_field_headers(h, &engine::output_columns(&typed));
+    Ok(response)
+}
+
+fn encoder_tail(format: Format) -> String {
+    Encoder::new(format, Vec::new(), None, false).finish()
+}
+
+/// `abcd-1234.json` → the id and the format; no extension reads `Accept`.
+fn split_file<'a>(file: &'a str, headers: &HeaderMap) -> Result<(&'a str, Format), ApiError> {
+    match file.rsplit_once('.') {
+        Some((id, ext)) => Format::from_extension(ext)
+            .map(|f| (id, f))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "req.format.unsupported",
+                    format!("`.{ext}` is not a format served here; use .json, .csv or .geojson"),
+                )
+            }),
+        None => {
+            let accept = headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            Ok((file, Format::from_accept(accept)))
+        }
+    }
+}
+
+/// A weak validator: the dataset version, the format and the query.
+fn etag(dataset: &Dataset, format: Format, params: &[(String, String)]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(format.extension());
+    for (k, v) in params.iter().filter(|(k, _)| k != "$$app_token") {
+        hasher.update([0]);
+        hasher.update(k);
+        hasher.update([1]);
+        hasher.update(v);
+    }
+    let digest = hasher.finalize();
+    let short: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("W/\"{}-v{}-{short}\"", dataset.id, dataset.version)
+}
+
+fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v == "*" || v.split(',').any(|t| t.trim() == etag))
+}
+
+fn not_modified_response(etag: &str) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        response.headers_mut().insert(header::ETAG, v);
+    }
+    response
+}
+
+fn set_common_headers(h: &mut HeaderMap, dataset: &Dataset, etag: &str) {
+    if let Ok(v) = HeaderValue::from_str(etag) {
+        h.insert(header::ETAG, v);
+    }
+    let modified = dataset
+        .updated_at
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    if let Ok(v) = HeaderValue::from_str(&modified) {
+        h.insert(header::LAST_MODIFIED, v);
+    }
+    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+}
+
+fn set_field_headers(h: &mut HeaderMap, columns: &[(String, SoqlType)]) {
+    let fields: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
+    let types: Vec<&str> = columns.iter().map(|(_, t)| t.as_str()).collect();
+    let pairs = [
+        ("x-soda2-fields", serde_json::to_string(&fields)),
+        ("x-soda2-types", serde_json::to_string(&types)),
+    ];
+    for (name, value) in pairs {
+        if let Some(v) = value.ok().and_then(|v| HeaderValue::from_str(&v).ok()) {
+            h.insert(name, v);
+        }
+    }
+}
+
+/// The same request with `$offset` moved on, as an absolute URL.
+fn next_page_url(app: &AppState, headers: &HeaderMap, uri: &axum::http::Uri, offset: u64) -> String {
+    let mut pairs: Vec<(String, String)> = uri
+        .query()
+        .map(|q| {
+            url_pairs(q)
+                .into_iter()
+                .filter(|(k, _)| k != "$offset")
+                .collect()
+        })
+        .unwrap_or_default();
+    pairs.push(("$offset".to_string(), offset.to_string()));
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
+        .collect();
+    format!("{}{}?{}", app.base_url(headers), uri.path(), query.join("&"))
+}
+
+fn url_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            let decode = |s: &str| {
+                urlencoding::decode(&s.replace('+', " "))
+                    .map(|c| c.into_owned())
+                    .unwrap_or_else(|_| s.to_string())
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}

@@ -1,0 +1,239 @@
+//! SODA's query-string parameters to a SoQL query, remembering which
+//! parameter each clause came from so errors can point into it.
+
+use serde_json::json;
+use soql::ast::{BinaryOp, Expr, ExprKind, Literal, SelectItem};
+use soql::{Clause, Query, SoqlType, Span};
+use store::Dataset;
+
+use crate::error::ApiError;
+
+/// Parameters that shape the answer rather than the query.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub bom: bool,
+    pub app_token: Option<String>,
+}
+
+/// A parsed request: the query and the text each clause was written in.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub query: Query,
+    /// The whole statement when it came as `$query`.
+    pub statement: Option<String>,
+    pub texts: Vec<(Clause, &'static str, String)>,
+    pub options: Options,
+    /// The page size asked for, or the default.
+    pub limit: u64,
+    pub offset: u64,
+}
+
+pub const DEFAULT_LIMIT: u64 = 1000;
+
+impl Request {
+    /// Where a checker error came from: the parameter's name and text.
+    pub fn source_of(&self, clause: Clause) -> (&'static str, &str) {
+        if let Some(statement) = &self.statement {
+            return ("$query", statement);
+        }
+        self.texts
+            .iter()
+            .find(|(c, _, _)| *c == clause)
+            .map(|(_, name, text)| (*name, text.as_str()))
+            .unwrap_or(("$where", ""))
+    }
+}
+
+const CLAUSE_PARAMS: [&str; 9] = [
+    "$select", "$where", "$order", "$group", "$having", "$limit", "$offset", "$q", "$query",
+];
+
+pub fn parse(params: &[(String, String)], dataset: &Dataset, max_limit: u64) -> Result<Request, ApiError> {
+    let mut texts: Vec<(Clause, &'static str, String)> = Vec::new();
+    let mut filters: Vec<(String, String)> = Vec::new();
+    let mut statement = None;
+    let mut options = Options::default();
+    let mut include_system = false;
+
+    for (key, value) in params {
+        if let Some(name) = CLAUSE_PARAMS.iter().find(|p| **p == key) {
+            if *name == "$query" {
+                if statement.replace(value.clone()).is_some() {
+                    return Err(ApiError::bad_parameter(name, "$query is given twice"));
+                }
+                continue;
+            }
+            if texts.iter().any(|(_, n, _)| n == name) {
+                return Err(ApiError::bad_parameter(name, format!("{name} is given twice")));
+            }
+            texts.push((clause_of(name), name, value.clone()));
+        } else if key == "$$bom" {
+            options.bom = value.eq_ignore_ascii_case("true");
+        } else if key == "$$app_token" {
+            options.app_token = Some(value.clone());
+        } else if key == "$$exclude_system_fields" {
+            include_system = value.eq_ignore_ascii_case("false");
+        } else if key.starts_with("$$") || key == "$jsonp" {
+            // Other `$$` switches tune Socrata's own internals; they change nothing here.
+        } else if key.starts_with('$') {
+            return Err(ApiError::bad_parameter(
+                key,
+                format!("unknown parameter `{key}`; expected one of {}", CLAUSE_PARAMS.join(", ")),
+            ));
+        } else {
+            filters.push((key.clone(), value.clone()));
+        }
+    }
+
+    let mut query = match &statement {
+        Some(text) => {
+            if let Some((_, name, _)) = texts.first() {
+                return Err(ApiError::bad_parameter(
+                    name,
+                    format!("{name} cannot be combined with $query; write the whole query in $query"),
+                ));
+            }
+            soql::parse_query(text).map_err(|e| ApiError::query(&e, "$query", text))?
+        }
+        None => clauses(&texts)?,
+    };
+    if include_system && query.select.is_empty() {
+        query.select = vec![star(ExprKind::SystemStar), star(ExprKind::Star)];
+    }
+    for (field, value) in &filters {
+        let condition = filter(dataset, field, value)?;
+        query.filter = Some(match query.filter.take() {
+            Some(existing) => binary(BinaryOp::And, existing, condition),
+            None => condition,
+        });
+    }
+
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    if limit > max_limit {
+        let parameter = if statement.is_some() { "$query" } else { "$limit" };
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "req.row-limit-exceeded",
+            format!(
+                "a page may hold at most {max_limit} rows, and {limit} were asked for; page with $offset, or download every row from /api/views/{}/rows.csv",
+                dataset.id
+            ),
+        )
+        .with_data(json!({ "parameter": parameter, "max_limit": max_limit })));
+    }
+    let offset = query.offset.unwrap_or(0);
+    Ok(Request {
+        query,
+        statement,
+        texts,
+        options,
+        limit,
+        offset,
+    })
+}
+
+fn clause_of(param: &str) -> Clause {
+    match param {
+        "$select" => Clause::Select,
+        "$where" => Clause::Where,
+        "$order" => Clause::Order,
+        "$group" => Clause::Group,
+        "$having" => Clause::Having,
+        "$limit" => Clause::Limit,
+        "$offset" => Clause::Offset,
+        "$q" => Clause::Search,
+        _ => Clause::Query,
+    }
+}
+
+fn clauses(texts: &[(Clause, &'static str, String)]) -> Result<Query, ApiError> {
+    let mut query = Query::default();
+    for (clause, name, text) in texts {
+        let err = |e: soql::SoqlError| ApiError::query(&e, name, text);
+        match clause {
+            Clause::Select => {
+                let (distinct, items) = soql::parse_selection(text).map_err(err)?;
+                query.distinct = distinct;
+                query.select = items;
+            }
+            Clause::Where => query.filter = Some(soql::parse_expr(text).map_err(err)?),
+            Clause::Having => query.having = Some(soql::parse_expr(text).map_err(err)?),
+            Clause::Group => query.group_by = soql::parse_group_by(text).map_err(err)?,
+            Clause::Order => query.order_by = soql::parse_order_by(text).map_err(err)?,
+            Clause::Search => query.search = Some(text.clone()),
+            Clause::Limit => query.limit = Some(count(name, text)?),
+            Clause::Offset => query.offset = Some(count(name, text)?),
+            Clause::Query => {}
+        }
+    }
+    Ok(query)
+}
+
+fn count(name: &str, text: &str) -> Result<u64, ApiError> {
+    text.trim().parse::<u64>().map_err(|_| {
+        ApiError::bad_parameter(
+            name,
+            format!("expected a whole number of rows for {name}, found `{text}`"),
+        )
+    })
+}
+
+/// `field=value`: equality with the value read as the column's type.
+fn filter(dataset: &Dataset, field: &str, value: &str) -> Result<Expr, ApiError> {
+    let schema = dataset.schema();
+    let Some(ty) = schema.lookup(field) else {
+        return Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            soql::ErrorCode::NoSuchColumn.as_str(),
+            format!("no such column: `{field}`"),
+        )
+        .with_data(json!({ "parameter": field, "position": { "line": 1, "column": 1 } })));
+    };
+    let literal = match ty {
+        SoqlType::Number => {
+            let plain = value.trim();
+            if plain.parse::<f64>().is_err() {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    soql::ErrorCode::TypeMismatch.as_str(),
+                    format!("expected a number for `{field}`, found `{value}`"),
+                )
+                .with_data(json!({ "parameter": field })));
+            }
+            Literal::Number(plain.to_string())
+        }
+        SoqlType::Checkbox => Literal::Bool(value.eq_ignore_ascii_case("true")),
+        _ => Literal::Text(value.to_string()),
+    };
+    Ok(binary(
+        BinaryOp::Eq,
+        node(ExprKind::Column(field.to_string())),
+        node(ExprKind::Literal(literal)),
+    ))
+}
+
+fn node(kind: ExprKind) -> Expr {
+    Expr {
+        kind,
+        span: Span::default(),
+    }
+}
+
+fn binary(op: BinaryOp, left: Expr, right: Expr) -> Expr {
+    let span = left.span.to(right.span);
+    Expr {
+        kind: ExprKind::Binary {
+            op,
+            left: Box::new(left),
+            right: Box::new(right),
+        },
+        span,
+    }
+}
+
+fn star(kind: ExprKind) -> SelectItem {
+    SelectItem {
+        expr: node(kind),
+        alias: None,
+    }
+}

@@ -5,6 +5,8 @@
 mod check;
 #[path = "soql/errors.rs"]
 mod errors;
+#[path = "soql/grouping.rs"]
+mod grouping;
 #[path = "soql/parse.rs"]
 mod parse;
 #[path = "soql/props.rs"]

@@ -1,7 +1,7 @@
 //! Selections, orderings and the `$query` statement with its clauses.
 
 use super::Parser;
-use crate::ast::{Expr, ExprKind, NullOrder, OrderItem, Query, SelectItem};
+use crate::ast::{Expr, ExprKind, NullOrder, OrderItem, Query, SelectItem, Span};
 use crate::lexer::TokenKind;
 
 type Result<T> = std::result::Result<T, crate::error::SoqlError>;
@@ -77,10 +77,21 @@ impl Parser<'_> {
         }
         let expr = self.expr()?;
         let alias = match self.eat_keyword("as") {
-            Some(_) => Some(self.name("an alias")?),
+            Some(_) => Some(self.alias()?),
             None => None,
         };
         Ok(SelectItem { expr, alias })
+    }
+
+    /// An output name; names starting with `:` belong to system fields.
+    fn alias(&mut self) -> Result<(String, Span)> {
+        let start = self.pos;
+        let (name, span) = self.name("an alias")?;
+        if name.starts_with(':') {
+            self.pos = start;
+            return Err(self.unexpected("an alias not starting with `:`"));
+        }
+        Ok((name, span))
     }
 
     pub(super) fn order_item(&mut self) -> Result<OrderItem> {

@@ -81,6 +81,7 @@ fn parse_errors_say_what_was_expected_and_where() {
         (selection, "a,", UnexpectedEof, "expected an expression, found end of input", 1, 3),
         (selection, "a b", BadParse, "expected `,` or end of input, found `b`", 1, 3),
         (selection, "a as select", BadParse, "expected an alias, found `select`", 1, 6),
+        (selection, "a as `:b`", BadParse, "expected an alias not starting with `:`, found ``:b``", 1, 6),
         (selection, "a as", UnexpectedEof, "expected an alias, found end of input", 1, 5),
         (selection, "* as x", BadParse, "expected `,` or end of input, found `as`", 1, 3),
         (order, "a desc nulls", UnexpectedEof, "expected `FIRST` or `LAST`, found end of input", 1, 13),

@@ -74,7 +74,7 @@ fn printed_queries_parse_back_to_the_same_tree() {
 fn realistic_queries_check_against_the_dataset() {
     let schema = super::hate_crimes();
     // Queries that only exist to exercise the parser are skipped.
-    let parse_only = ["SELECT x WHERE", "select county as c where c"];
+    let parse_only = ["SELECT x WHERE", "select county as c where c", "SELECT `county` AS"];
     for text in QUERIES {
         if parse_only.iter().any(|p| text.starts_with(p)) {
             continue;

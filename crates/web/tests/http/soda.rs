@@ -1,1 +1,368 @@
-//! SODA tests.
+//! The SODA read API, checked against values computed from the sample CSVs.
+
+use std::collections::{BTreeMap, HashSet};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::Value;
+
+use crate::support::{TestApp, q, sample_path};
+
+/// The NYPD sample as records of (header → value).
+fn nypd() -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(sample_path("nypd_hate_crimes.csv")).expect("csv");
+    let headers = reader.headers().expect("header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+fn count_where(rows: &[BTreeMap<String, String>], f: impl Fn(&BTreeMap<String, String>) -> bool) -> usize {
+    rows.iter().filter(|r| f(r)).count()
+}
+
+fn rows(reply: &crate::support::Reply) -> Vec<Value> {
+    reply.json().as_array().expect("an array of rows").clone()
+}
+
+#[tokio::test]
+async fn count_star_matches_the_file() {
+    let app = TestApp::new().await;
+    let reply = app.get(&format!("/resource/nypd-hate.json?$select={}", q("count(*)"))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(rows(&reply), vec![serde_json::json!({ "count": nypd().len().to_string() })]);
+    assert_eq!(reply.header("x-soda2-types"), r#"["number"]"#);
+}
+
+#[tokio::test]
+async fn grouped_counts_match_the_file() {
+    let app = TestApp::new().await;
+    let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+    for r in nypd() {
+        *expected.entry(r["County"].clone()).or_default() += 1;
+    }
+    let reply = app
+        .get(&format!(
+            "/resource/nypd-hate.json?$select={}&$group=county&$order=county",
+            q("county, count(*) AS n")
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let got: BTreeMap<String, usize> = rows(&reply)
+        .iter()
+        .map(|r| {
+            (
+                r["county"].as_str().expect("county").to_string(),
+                r["n"].as_str().expect("n as a string").parse().expect("n"),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[tokio::test]
+async fn where_filters_match_the_file() {
+    let app = TestApp::new().await;
+    let data = nypd();
+    let cases: Vec<(&str, usize)> = vec![
+        (
+            "complaint_year_number >= 2022",
+            count_where(&data, |r| r["Complaint Year Number"].parse::<i64>().unwrap() >= 2022),
+        ),
+        (
+            "county = 'KINGS' and law_code_category_description = 'FELONY'",
+            count_where(&data, |r| r["County"] == "KINGS" && r["Law Code Category Description"] == "FELONY"),
+        ),
+        (
+            "county in ('BRONX', 'RICHMOND')",
+            count_where(&data, |r| r["County"] == "BRONX" || r["County"] == "RICHMOND"),
+        ),
+        (
+            "month_number between 3 and 5",
+            count_where(&data, |r| (3..=5).contains(&r["Month Number"].parse::<i64>().unwrap())),
+        ),
+        (
+            "bias_motive_description like 'ANTI-%'",
+            count_where(&data, |r| r["Bias Motive Description"].starts_with("ANTI-")),
+        ),
+        (
+            "starts_with(offense_description, 'ASSAULT')",
+            count_where(&data, |r| r["Offense Description"].starts_with("ASSAULT")),
+        ),
+        (
+            "lower(county) = 'queens'",
+            count_where(&data, |r| r["County"] == "QUEENS"),
+        ),
+        (
+            "not (county = 'KINGS' or county = 'QUEENS')",
+            count_where(&data, |r| r["County"] != "KINGS" && r["County"] != "QUEENS"),
+        ),
+        ("arrest_date is null", data.len()),
+        ("arrest_date is not null", 0),
+        (
+            "record_create_date >= '2023-01-01'",
+            count_where(&data, |r| {
+                let d = &r["Record Create Date"];
+                d[6..10].parse::<i32>().unwrap() >= 2023
+            }),
+        ),
+    ];
+    for (condition, expected) in cases {
+        let reply = app
+            .get(&format!(
+                "/resource/nypd-hate.json?$select={}&$where={}",
+                q("count(*)"),
+                q(condition)
+            ))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{condition}: {}", reply.body);
+        assert_eq!(
+            rows(&reply)[0]["count"],
+            Value::String(expected.to_string()),
+            "{condition}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn simple_filters_and_full_text_search() {
+    let app = TestApp::new().await;
+    let data = nypd();
+    let reply = app.get("/resource/nypd-hate.json?county=KINGS&$limit=5000").await;
+    assert_eq!(rows(&reply).len(), count_where(&data, |r| r["County"] == "KINGS"));
+
+    let reply = app.get("/resource/nypd-hate.json?complaint_year_number=2021&$limit=5000").await;
+    assert_eq!(
+        rows(&reply).len(),
+        count_where(&data, |r| r["Complaint Year Number"] == "2021")
+    );
+
+    let expected = count_where(&data, |r| {
+        let terms = ["anti-jewish", "kings"];
+        terms.iter().all(|t| r.values().any(|v| v.to_lowercase().contains(t)))
+    });
+    let reply = app
+        .get(&format!("/resource/nypd-hate.json?$q={}&$limit=5000", q("Anti-Jewish KINGS")))
+        .await;
+    assert_eq!(rows(&reply).len(), expected);
+    assert!(expected > 0);
+}
+
+#[tokio::test]
+async fn having_and_aliases() {
+    let app = TestApp::new().await;
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for r in nypd() {
+        *counts.entry(r["County"].clone()).or_default() += 1;
+    }
+    let mut expected: Vec<(String, usize)> = counts.into_iter().filter(|(_, n)| *n > 400).collect();
+    expected.sort_by(|a, b| b.1.cmp(&a.1));
+    let reply = app
+        .get(&format!(
+            "/resource/nypd-hate.json?$select={}&$group=county&$having={}&$order={}",
+            q("county, count(*)"),
+            q("count > 400"),
+            q("count DESC")
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let got: Vec<(String, usize)> = rows(&reply)
+        .iter()
+        .map(|r| {
+            (
+                r["county"].as_str().unwrap().to_string(),
+                r["count"].as_str().unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected);
+}
+
+#[tokio::test]
+async fn paging_without_order_is_stable_and_signals_the_next_page() {
+    let app = TestApp::new().await;
+    let total = nypd().len();
+    let mut seen = HashSet::new();
+    let mut offset = 0;
+    loop {
+        let reply = app
+            .get(&format!("/resource/nypd-hate.json?$select=:id,county&$limit=500&$offset={offset}"))
+            .await;
+        let page = rows(&reply);
+        for r in &page {
+            assert!(seen.insert(r[":id"].as_str().unwrap().to_string()), "a row came twice");
+        }
+        let link = reply.header("link");
+        if offset + 500 < total {
+            assert!(link.contains(&format!("%24offset={}", offset + 500)), "{link}");
+            assert!(link.ends_with("rel=\"next\""), "{link}");
+        } else {
+            assert_eq!(link, "", "no next page after the last");
+            break;
+        }
+        offset += 500;
+    }
+    assert_eq!(seen.len(), total);
+}
+
+#[tokio::test]
+async fn json_encoding_follows_soda() {
+    let app = TestApp::new().await;
+    let first = &nypd()[0];
+    let reply = app.get("/resource/nypd-hate.json?$limit=1").await;
+    let row = &rows(&reply)[0];
+    // 15-digit ids stay exact, as strings.
+    assert_eq!(row["full_complaint_id"], Value::String(first["Full Complaint ID"].clone()));
+    // Null keys are left out.
+    assert!(row.get("arrest_date").is_none());
+    // Floating timestamps with milliseconds and no zone.
+    let (m, d, y) = {
+        let parts: Vec<&str> = first["Record Create Date"].split('/').collect();
+        (parts[0].to_string(), parts[1].to_string(), parts[2].to_string())
+    };
+    assert_eq!(row["record_create_date"], Value::String(format!("{y}-{m}-{d}T00:00:00.000")));
+    assert_eq!(reply.header("content-type"), "application/json;charset=utf-8");
+    assert_eq!(reply.header("access-control-allow-origin"), "*");
+    let fields: Vec<String> = serde_json::from_str(reply.header("x-soda2-fields")).unwrap();
+    assert_eq!(fields[0], "full_complaint_id");
+    assert!(!reply.header("last-modified").is_empty());
+}
+
+#[tokio::test]
+async fn csv_and_geojson_outputs() {
+    let app = TestApp::new().await;
+    let reply = app.get("/resource/lari-1992.csv?$limit=100").await;
+    assert_eq!(reply.header("content-type"), "text/csv; charset=utf-8");
+    let mut lines = reply.body.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "first_name,last_name,age,gender,race,death_date,address,neighborhood,type,longitude,latitude,location"
+    );
+    assert_eq!(lines.count(), 63);
+
+    let mut reader = csv::Reader::from_path(sample_path("la-riots.csv")).unwrap();
+    let first = reader.records().next().unwrap().unwrap();
+    let reply = app.get("/resource/lari-1992.geojson").await;
+    assert_eq!(reply.header("content-type"), "application/vnd.geo+json;charset=utf-8");
+    let doc = reply.json();
+    assert_eq!(doc["type"], "FeatureCollection");
+    let features = doc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 63);
+    let coordinates = &features[0]["geometry"]["coordinates"];
+    assert_eq!(coordinates[0].as_f64().unwrap(), first[9].parse::<f64>().unwrap());
+    assert_eq!(coordinates[1].as_f64().unwrap(), first[10].parse::<f64>().unwrap());
+    assert_eq!(features[0]["properties"]["last_name"], first[1]);
+
+    let request = Request::get("/resource/lari-1992?$limit=2")
+        .header("accept", "text/csv")
+        .body(Body::empty())
+        .unwrap();
+    let reply = app.request(request).await;
+    assert_eq!(reply.header("content-type"), "text/csv; charset=utf-8");
+    assert_eq!(reply.body.lines().count(), 3);
+}
+
+#[tokio::test]
+async fn full_downloads_are_never_cut() {
+    let app = TestApp::new().await;
+    let reply = app.get("/api/views/nypd-hate/rows.csv").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let mut reader = csv::Reader::from_reader(reply.body.as_bytes());
+    assert_eq!(reader.records().count(), nypd().len());
+    let reply = app.get("/api/views/nypd-hate/rows.json").await;
+    assert_eq!(rows(&reply).len(), nypd().len());
+}
+
+#[tokio::test]
+async fn conditional_requests_answer_304() {
+    let app = TestApp::new().await;
+    let reply = app.get("/resource/nypd-hate.json?$limit=3").await;
+    let etag = reply.header("etag").to_string();
+    assert!(etag.starts_with("W/\"nypd-hate-v1-"), "{etag}");
+    let request = Request::get("/resource/nypd-hate.json?$limit=3")
+        .header("if-none-match", &etag)
+        .body(Body::empty())
+        .unwrap();
+    let reply = app.request(request).await;
+    assert_eq!(reply.status, StatusCode::NOT_MODIFIED);
+    let other = app.get("/resource/nypd-hate.json?$limit=4").await;
+    assert_ne!(other.header("etag"), etag);
+}
+
+#[tokio::test]
+async fn errors_name_the_parameter_and_the_position() {
+    let app = TestApp::new().await;
+    let reply = app
+        .get(&format!("/resource/nypd-hate.json?$where={}", q("county = 'KINGS' and countyy = 'X'")))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let body = reply.json();
+    assert_eq!(body["code"], "query.soql.no-such-column");
+    assert_eq!(body["error"], true);
+    assert_eq!(body["data"]["parameter"], "$where");
+    assert_eq!(body["data"]["position"]["line"], 1);
+    assert_eq!(body["data"]["position"]["column"], 22);
+
+    let cases = [
+        ("/resource/nypd-hate.json?$select=count(", 400, "query.soql.unexpected-eof"),
+        ("/resource/nypd-hate.json?$where=county%20%3D%205", 400, "query.soql.type-mismatch"),
+        ("/resource/nypd-hate.json?$limit=50001", 400, "req.row-limit-exceeded"),
+        ("/resource/nypd-hate.json?$limit=ten", 400, "req.bad-parameter"),
+        ("/resource/nypd-hate.json?$frobnicate=1", 400, "req.bad-parameter"),
+        ("/resource/nypd-hate.json?no_such_field=1", 400, "query.soql.no-such-column"),
+        ("/resource/zzzz-9999.json", 404, "query.dataset.does-not-exist"),
+        ("/resource/nypd-hate.xml", 404, "req.format.unsupported"),
+    ];
+    for (uri, status, code) in cases {
+        let reply = app.get(uri).await;
+        assert_eq!(reply.status.as_u16(), status, "{uri}: {}", reply.body);
+        assert_eq!(reply.json()["code"], code, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn views_and_catalog_speak_socrata() {
+    let app = TestApp::new().await;
+    let view = app.get("/api/views/nypd-hate.json").await.json();
+    assert_eq!(view["id"], "nypd-hate");
+    assert_eq!(view["name"], "NYPD Hate Crimes");
+    assert_eq!(view["category"], "Public Safety");
+    let columns = view["columns"].as_array().unwrap();
+    assert_eq!(columns.len(), 14);
+    assert_eq!(columns[3]["fieldName"], "record_create_date");
+    assert_eq!(columns[3]["name"], "Record Create Date");
+    assert_eq!(columns[3]["dataTypeName"], "floating_timestamp");
+
+    let found = app.get("/api/catalog/v1?q=hate").await.json();
+    assert_eq!(found["resultSetSize"], 1);
+    assert_eq!(found["results"][0]["resource"]["id"], "nypd-hate");
+    let fields = found["results"][0]["resource"]["columns_field_name"].as_array().unwrap();
+    assert!(fields.iter().any(|f| f == "county"));
+    assert_eq!(found["results"][0]["classification"]["domain_category"], "Public Safety");
+    assert_eq!(
+        found["results"][0]["classification"]["domain_metadata"][0],
+        serde_json::json!({ "key": "Department", "value": "Police" })
+    );
+
+    let history = app.get("/api/catalog/v1?categories=History").await.json();
+    assert_eq!(history["resultSetSize"], 1);
+    assert_eq!(history["results"][0]["resource"]["id"], "lari-1992");
+
+    let works = app.get("/api/catalog/v1?department=Public%20Works").await.json();
+    assert_eq!(works["results"][0]["resource"]["id"], "seat-wthr");
+
+    let all = app.get("/api/catalog/v1?limit=2&offset=1").await.json();
+    assert_eq!(all["resultSetSize"], 3);
+    assert_eq!(all["results"].as_array().unwrap().len(), 2);
+
+    let by_column = app.get("/api/catalog/v1?q=precipitation").await.json();
+    assert_eq!(by_column["results"][0]["resource"]["id"], "seat-wthr");
+}

@@ -1,0 +1,295 @@
+//! The real `civic` binary: the demo portal over HTTP, and `civic load`'s
+//! exit codes, reports and refusals. Expected values come from the CSVs.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn civic() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_civic"));
+    command.env("CIVIC_LOG", "warn");
+    command
+}
+
+fn sample(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples").join(file)
+}
+
+/// A running server, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(args: &[&str], data_dir: &Path) -> Server {
+        Self::start_with_env(args, data_dir, &[])
+    }
+
+    fn start_with_env(args: &[&str], data_dir: &Path, env: &[(&str, &str)]) -> Server {
+        let mut command = civic();
+        command
+            .arg("--data-dir")
+            .arg(data_dir)
+            .args(args)
+            .args(["--listen", "127.0.0.1:0"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().expect("civic starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let started = Instant::now();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("civic printed its address before exiting")
+                .expect("stderr reads");
+            if let Some(url) = line.strip_prefix("Civic is serving on ") {
+                break url.trim().to_string();
+            }
+            assert!(started.elapsed() < Duration::from_secs(120), "civic did not start");
+        };
+        // Keep draining stderr so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base }
+    }
+
+    fn get(&self, path_and_query: &str) -> (u16, String) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut response = agent
+            .get(format!("{}{}", self.base, path_and_query))
+            .call()
+            .expect("server answers");
+        let status = response.status().as_u16();
+        let body = response.body_mut().read_to_string().expect("body");
+        (status, body)
+    }
+
+    fn json(&self, path_and_query: &str) -> Value {
+        let (status, body) = self.get(path_and_query);
+        assert_eq!(status, 200, "{path_and_query}: {body}");
+        serde_json::from_str(&body).expect("JSON")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn enc(s: &str) -> String {
+    s.replace(' ', "%20").replace('*', "%2A").replace('\'', "%27").replace('=', "%3D")
+}
+
+fn county_counts() -> BTreeMap<String, u64> {
+    let mut reader = csv::Reader::from_path(sample("nypd_hate_crimes.csv")).expect("csv");
+    let county = reader.headers().unwrap().iter().position(|h| h == "County").unwrap();
+    let mut counts = BTreeMap::new();
+    for record in reader.records() {
+        *counts.entry(record.unwrap()[county].to_string()).or_default() += 1;
+    }
+    counts
+}
+
+#[test]
+fn demo_serves_the_samples_and_restarts_as_a_no_op() {
+    let dir = tempfile::tempdir().unwrap();
+    let first_created;
+    {
+        let server = Server::start(&["demo"], dir.path());
+        let found = server.json("/api/catalog/v1?q=hate");
+        assert_eq!(found["results"][0]["resource"]["id"], "nypd-hate");
+        assert_eq!(found["resultSetSize"], 1);
+
+        let expected: u64 = county_counts().values().sum();
+        let count = server.json(&format!("/resource/nypd-hate.json?$select={}", enc("count(*)")));
+        assert_eq!(count, serde_json::json!([{ "count": expected.to_string() }]));
+        assert_eq!(expected, 2406);
+
+        let grouped = server.json(&format!(
+            "/resource/nypd-hate.json?$select={}&$group=county",
+            enc("county, count(*)")
+        ));
+        let got: BTreeMap<String, u64> = grouped
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["county"].as_str().unwrap().to_string(),
+                    r["count"].as_str().unwrap().parse().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(got, county_counts());
+
+        let zip = server.json("/resource/zips-usps.json?zip_code=00501");
+        assert_eq!(zip[0]["zip_code"], Value::String("00501".into()));
+        assert_eq!(zip[0]["city"], "Holtsville");
+
+        let catalog = server.json("/api/catalog/v1");
+        assert_eq!(catalog["resultSetSize"], 5);
+        first_created = server.json("/api/views/nypd-hate.json")["createdAt"].clone();
+    }
+    let server = Server::start(&["demo"], dir.path());
+    assert_eq!(server.json("/api/catalog/v1")["resultSetSize"], 5);
+    assert_eq!(server.json("/api/views/nypd-hate.json")["createdAt"], first_created);
+}
+
+fn load(data_dir: &Path, args: &[&str]) -> Output {
+    civic()
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("load")
+        .args(args)
+        .output()
+        .expect("civic load runs")
+}
+
+fn datasets_on_disk(data_dir: &Path) -> usize {
+    std::fs::read_dir(data_dir.join("datasets")).map_or(0, |d| d.count())
+}
+
+#[test]
+fn a_load_shows_up_in_a_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&["serve"], dir.path());
+    assert_eq!(server.json("/api/catalog/v1")["resultSetSize"], 0);
+
+    let report = dir.path().join("report.json");
+    let out = load(
+        dir.path(),
+        &[
+            sample("seattle-weather.csv").to_str().unwrap(),
+            "--title",
+            "Seattle Daily Weather",
+            "--department",
+            "Public Works",
+            "--id",
+            "seat-wthr",
+            "--topic",
+            "Environment",
+            "--report",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "seat-wthr");
+
+    let report: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(report["rows_read"], 1461);
+    assert_eq!(report["rows_loaded"], 1461);
+    let weather = report["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field_name"] == "date")
+        .unwrap();
+    assert_eq!(weather["ty"], "floating_timestamp");
+
+    let rainy = {
+        let mut reader = csv::Reader::from_path(sample("seattle-weather.csv")).unwrap();
+        reader.records().filter(|r| &r.as_ref().unwrap()[5] == "rain").count()
+    };
+    let got = server.json(&format!(
+        "/resource/seat-wthr.json?$select={}&$where={}",
+        enc("count(*)"),
+        enc("weather='rain'")
+    ));
+    assert_eq!(got[0]["count"], Value::String(rainy.to_string()));
+
+    let again = load(
+        dir.path(),
+        &[sample("la-riots.csv").to_str().unwrap(), "--title", "x", "--department", "y", "--id", "seat-wthr"],
+    );
+    assert_eq!(again.status.code(), Some(1), "an existing id is refused");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn bad_files_are_refused_and_leave_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let ragged = dir.path().join("ragged.csv");
+    std::fs::write(&ragged, "a,b,c\n1,2,3\n\"multi\nline\",5,6\n7,8\n9,10,11\n").unwrap();
+    let binary = dir.path().join("binary.csv");
+    std::fs::write(&binary, b"a,b\n1,\x002\n").unwrap();
+
+    let report = dir.path().join("ragged.json");
+    let out = load(
+        dir.path(),
+        &[ragged.to_str().unwrap(), "--title", "R", "--department", "D", "--report", report.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 5"), "{stderr}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    assert_eq!(report["bad_rows"][0]["line"], 5);
+    assert_eq!(report["rows_loaded"], 0);
+
+    let out = load(dir.path(), &[binary.to_str().unwrap(), "--title", "B", "--department", "D"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("NUL"));
+
+    let out = load(
+        dir.path(),
+        &[ragged.to_str().unwrap(), "--title", "T", "--department", "D", "--type", "a=integer"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("floating_timestamp"), "names the valid types: {stderr}");
+
+    let out = load(
+        dir.path(),
+        &[ragged.to_str().unwrap(), "--title", "T", "--department", "D", "--type", "nope=number"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+
+    assert_eq!(datasets_on_disk(dir.path()), 0);
+    let server = Server::start(&["serve"], dir.path());
+    assert_eq!(server.json("/api/catalog/v1")["resultSetSize"], 0);
+    drop(server);
+
+    let out = load(
+        dir.path(),
+        &[ragged.to_str().unwrap(), "--title", "R", "--department", "D", "--id", "rag1-good", "--skip-bad-rows", "--report", dir.path().join("skip.json").to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let bad_rows = std::fs::read_to_string(dir.path().join("skip.bad-rows.csv")).unwrap();
+    assert!(bad_rows.lines().nth(1).unwrap().starts_with("5,"), "{bad_rows}");
+    let server = Server::start(&["serve"], dir.path());
+    let rows = server.json("/resource/rag1-good.json?$order=a");
+    assert_eq!(rows.as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn settings_come_from_the_environment_and_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = civic()
+        .args(["--config", "/nonexistent/civic.toml", "serve"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+
+    let out = load(
+        dir.path(),
+        &[sample("la-riots.csv").to_str().unwrap(), "--title", "Riots", "--department", "Archives", "--id", "lari-1992"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let server = Server::start_with_env(&["serve"], dir.path(), &[("CIVIC_MAX_LIMIT", "10")]);
+    let (status, body) = server.get("/resource/lari-1992.json?$limit=11");
+    assert_eq!(status, 400);
+    assert!(body.contains("req.row-limit-exceeded"));
+    assert_eq!(server.json("/resource/lari-1992.json?$limit=10").as_array().unwrap().len(), 10);
+}

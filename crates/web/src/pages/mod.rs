@@ -1,0 +1,133 @@
+//! The portal's pages for residents: the home page, the catalog browser and
+//! a dataset's page, rendered on the server so they work without JavaScript.
+
+mod browse;
+mod dataset;
+mod home;
+mod render;
+mod table;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+
+use crate::AppState;
+
+pub use render::PageError;
+
+/// The city this portal serves.
+// FIXME: the name belongs in the city profile, which does not exist yet
+// (governance issue); until it does, every portal calls itself Aurora.
+pub const CITY_NAME: &str = "City of Aurora";
+
+const STYLESHEET: &str = include_str!("../../static/civic.css");
+
+/// The pages and their stylesheet, to merge into the portal's router.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show_home))
+        .route("/browse", get(browse::browse_catalog))
+        .route("/d/{id}", get(dataset::show_dataset))
+        .route("/static/civic.css", get(stylesheet))
+}
+
+async fn stylesheet() -> Response {
+    let mut response = STYLESHEET.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
+
+/// The first non-blank value of a query-string parameter, trimmed.
+fn param<'a>(params: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.trim())
+        .find(|v| !v.is_empty())
+}
+
+/// `?page=N`: a page number from 1; anything else reads as the first page.
+fn page_number(params: &[(String, String)]) -> u64 {
+    param(params, "page")
+        .and_then(|p| p.parse::<u64>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// A path with a query string built from the pairs that have a value.
+fn link(path: &str, pairs: &[(&str, Option<&str>)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", urlencoding::encode(v))))
+        .collect();
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
+/// How many pages `total` items fill, at least one.
+fn page_count(total: u64, per_page: u64) -> u64 {
+    total.div_ceil(per_page.max(1)).max(1)
+}
+
+/// 2406 → `2,406`.
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1 dataset`, `2,406 rows`.
+fn counted(n: i64, one: &str, many: &str) -> String {
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(2406), "2,406");
+        assert_eq!(thousands(-1234567), "-1,234,567");
+        assert_eq!(counted(1, "row", "rows"), "1 row");
+        assert_eq!(counted(1000, "row", "rows"), "1,000 rows");
+    }
+
+    #[test]
+    fn links_leave_out_empty_values_and_encode_the_rest() {
+        assert_eq!(link("/browse", &[("q", None)]), "/browse");
+        assert_eq!(
+            link("/browse", &[("q", Some("a&b c")), ("topic", None), ("page", Some("2"))]),
+            "/browse?q=a%26b%20c&page=2"
+        );
+    }
+
+    #[test]
+    fn page_numbers_fall_back_to_the_first() {
+        let p = |v: &str| page_number(&[("page".to_string(), v.to_string())]);
+        assert_eq!(p("3"), 3);
+        assert_eq!(p("0"), 1);
+        assert_eq!(p("-2"), 1);
+        assert_eq!(p("two"), 1);
+        assert_eq!(p("99999999999999999999999"), 1);
+        assert_eq!(page_count(0, 20), 1);
+        assert_eq!(page_count(41, 20), 3);
+    }
+}

@@ -1,0 +1,188 @@
+//! Templates, built once from the files bundled into the binary, and the
+//! error page every page handler falls back to.
+
+use std::sync::OnceLock;
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use minijinja::{Environment, UndefinedBehavior, Value, context};
+use serde::Serialize;
+use store::Dataset;
+
+use super::{CITY_NAME, counted};
+use crate::error::ApiError;
+
+const TEMPLATES: [(&str, &str); 5] = [
+    ("base.html", include_str!("../../templates/base.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("browse.html", include_str!("../../templates/browse.html")),
+    ("dataset.html", include_str!("../../templates/dataset.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+];
+
+fn environment() -> &'static Environment<'static> {
+    static ENVIRONMENT: OnceLock<Environment<'static>> = OnceLock::new();
+    ENVIRONMENT.get_or_init(|| {
+        let mut env = Environment::new();
+        // A misspelt variable is an error the page tests catch, not a blank.
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        for (name, source) in TEMPLATES {
+            // `.html` names turn HTML auto-escaping on.
+            env.add_template(name, source)
+                .unwrap_or_else(|e| panic!("bundled template {name}: {e}"));
+        }
+        env.add_global("city", CITY_NAME);
+        env
+    })
+}
+
+/// Renders a bundled template.
+pub(super) fn render(name: &str, ctx: Value) -> Result<Html<String>, PageError> {
+    environment()
+        .get_template(name)
+        .and_then(|t| t.render(ctx))
+        .map(Html)
+        .map_err(|e| PageError::internal(name, e))
+}
+
+/// A page that could not be shown, as an HTML page with its status.
+#[derive(Debug)]
+pub struct PageError {
+    status: StatusCode,
+    title: String,
+    message: String,
+}
+
+impl PageError {
+    pub fn not_found(title: impl Into<String>, message: impl Into<String>) -> Self {
+        PageError {
+            status: StatusCode::NOT_FOUND,
+            title: title.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A fault on our side: logged in full once, shown without detail.
+    fn internal(context: &str, error: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %error, "page {context}");
+        PageError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            title: "Something went wrong".into(),
+            message: "This page could not be shown. The problem has been logged; please try again later.".into(),
+        }
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        if e.status.is_server_error() {
+            // ApiError has already logged the detail.
+            return PageError {
+                status: e.status,
+                title: "Something went wrong".into(),
+                message: "This page could not be shown. The problem has been logged; please try again later.".into(),
+            };
+        }
+        PageError {
+            status: e.status,
+            title: "This page could not be shown".into(),
+            message: e.message,
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let ctx = context! { title => self.title, message => self.message };
+        match environment().get_template("error.html").and_then(|t| t.render(ctx)) {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "page error.html");
+                (self.status, self.message).into_response()
+            }
+        }
+    }
+}
+
+/// A dataset as a line in a list: home page and search results.
+#[derive(Serialize)]
+pub(super) struct Summary {
+    url: String,
+    title: String,
+    excerpt: String,
+    department: String,
+    topic: Option<String>,
+    updated: Stamp,
+    rows: String,
+}
+
+impl Summary {
+    pub(super) fn of(d: &Dataset) -> Summary {
+        Summary {
+            url: format!("/d/{}", d.id),
+            title: d.title.clone(),
+            excerpt: excerpt(&d.description, 200),
+            department: d.department.clone(),
+            topic: d.topic.clone(),
+            updated: Stamp::date(&d.updated_at),
+            rows: counted(d.row_count, "row", "rows"),
+        }
+    }
+}
+
+/// A moment for `<time datetime=…>` and its words for people.
+#[derive(Serialize)]
+pub(super) struct Stamp {
+    iso: String,
+    text: String,
+}
+
+impl Stamp {
+    pub(super) fn date(t: &DateTime<Utc>) -> Stamp {
+        Stamp {
+            iso: t.format("%Y-%m-%d").to_string(),
+            text: t.format("%-d %B %Y").to_string(),
+        }
+    }
+
+    // FIXME: shown in UTC; the city's zone (Settings::time_zone) needs
+    // chrono-tz in this crate, which the dataset page should then use.
+    pub(super) fn time(t: &DateTime<Utc>) -> Stamp {
+        Stamp {
+            iso: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            text: t.format("%-d %B %Y, %H:%M UTC").to_string(),
+        }
+    }
+}
+
+/// The start of a text, cut at a word and marked when cut.
+fn excerpt(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    if text.chars().count() <= max_chars {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max_chars).collect();
+    let at_word = cut.rfind(char::is_whitespace).unwrap_or(cut.len());
+    let kept = cut[..at_word].trim_end_matches(|c: char| c.is_whitespace() || c == ',' || c == '.');
+    format!("{kept}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_parses() {
+        for (name, _) in TEMPLATES {
+            assert!(environment().get_template(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn excerpts_cut_at_a_word() {
+        assert_eq!(excerpt("short", 10), "short");
+        assert_eq!(excerpt("one two three four", 12), "one two…");
+        assert_eq!(excerpt("über, ärger öfter", 8), "über…");
+    }
+}

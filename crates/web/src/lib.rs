@@ -1,8 +1,10 @@
 //! Civic over HTTP: the SODA query API, the catalog APIs and the portal's
 //! pages, all from one axum router over the store and the engine.
 
+pub mod cache;
 pub mod catalog;
 pub mod error;
+pub mod pages;
 pub mod settings;
 pub mod soda;
 pub mod views;
@@ -28,6 +30,7 @@ pub struct AppState {
     pub store: Store,
     pub engine: Arc<Engine>,
     pub settings: Arc<Settings>,
+    pub answers: Arc<cache::AnswerCache>,
 }
 
 impl AppState {
@@ -36,6 +39,7 @@ impl AppState {
         AppState {
             store,
             engine: Arc::new(Engine::new(cores)),
+            answers: Arc::new(cache::AnswerCache::new(settings.query_cache_mb)),
             settings: Arc::new(settings),
         }
     }
@@ -80,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/views/{file}", get(views::show_view))
         .route("/api/views/{id}/{file}", get(soda::download))
         .route("/api/catalog/v1", get(catalog::search_catalog))
+        .merge(pages::routes())
         .fallback(not_found)
         .layer(middleware::from_fn(log_request))
         .with_state(state)

@@ -12,8 +12,6 @@ pub struct Settings {
     pub max_limit: u64,
     /// Memory for cached query results, in MiB; 0 turns the cache off.
     pub query_cache_mb: u64,
-    /// Whether request rate limits are enforced.
-    pub rate_limits_enabled: bool,
     /// The city's time zone: the default zone of floating timestamps.
     pub time_zone: String,
 }
@@ -24,7 +22,6 @@ impl Default for Settings {
             public_url: None,
             max_limit: 50_000,
             query_cache_mb: 64,
-            rate_limits_enabled: true,
             time_zone: "America/Denver".to_string(),
         }
     }
@@ -35,5 +32,34 @@ pub fn setting_names() -> Vec<String> {
     match serde_json::to_value(Settings::default()) {
         Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every setting is documented, and the documentation names no setting
+    /// that does not exist.
+    #[test]
+    fn settings_match_their_documentation() {
+        let doc = include_str!("../../../docs/SETTINGS.md");
+        let documented: Vec<&str> = doc
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .filter_map(|l| l.split('`').next())
+            .collect();
+        let mut names = setting_names();
+        names.sort();
+        let mut documented: Vec<String> = documented.iter().map(|s| s.to_string()).collect();
+        documented.sort();
+        assert_eq!(names, documented);
+    }
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let s = Settings::default();
+        assert_eq!(s.max_limit, 50_000);
+        assert_eq!(s.public_url, None);
     }
 }

@@ -366,3 +366,22 @@ async fn views_and_catalog_speak_socrata() {
     let by_column = app.get("/api/catalog/v1?q=precipitation").await.json();
     assert_eq!(by_column["results"][0]["resource"]["id"], "seat-wthr");
 }
+
+#[tokio::test]
+async fn repeated_queries_answer_the_same_from_the_cache() {
+    let app = TestApp::new().await;
+    let uri = format!("/resource/nypd-hate.json?$where={}&$limit=10", q("county='BRONX'"));
+    let first = app.get(&uri).await;
+    let second = app.get(&uri).await;
+    assert_eq!(first.body, second.body);
+    assert_eq!(first.header("link"), second.header("link"));
+    assert!(second.header("link").contains("%24offset=10"));
+    assert_eq!(first.header("x-soda2-fields"), second.header("x-soda2-fields"));
+
+    let uncached = TestApp::with_settings(web::Settings {
+        query_cache_mb: 0,
+        ..web::Settings::default()
+    })
+    .await;
+    assert_eq!(uncached.get(&uri).await.body, first.body);
+}

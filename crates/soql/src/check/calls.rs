@@ -218,7 +218,7 @@ fn coalesce(mut args: Vec<TypedExpr>, span: Span) -> Result<TypedExpr> {
 
 /// `case(cond1, value1, cond2, value2, ...)`.
 fn case(mut args: Vec<TypedExpr>, span: Span) -> Result<TypedExpr> {
-    if args.is_empty() || args.len() % 2 != 0 {
+    if args.is_empty() || !args.len().is_multiple_of(2) {
         let expected = "an even number of arguments (condition, value, ...)";
         return Err(arity_error(Func::Case, expected, args.len(), span));
     }

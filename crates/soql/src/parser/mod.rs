@@ -15,6 +15,10 @@ pub(crate) const RESERVED: &[&str] = &[
     "true", "where",
 ];
 
+/// How deeply expressions may nest. The checker, the printer and the engine
+/// all walk trees recursively; this keeps them well inside a thread's stack.
+pub(crate) const MAX_DEPTH: usize = 5000;
+
 pub(crate) fn is_reserved(word: &str) -> bool {
     RESERVED.iter().any(|r| r.eq_ignore_ascii_case(word))
 }
@@ -72,6 +76,8 @@ pub(crate) struct Parser<'a> {
     text: &'a str,
     tokens: Vec<Token>,
     pos: usize,
+    /// How many recursive grammar steps are under way.
+    nesting: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -80,6 +86,7 @@ impl<'a> Parser<'a> {
             text,
             tokens: tokenize(text)?,
             pos: 0,
+            nesting: 0,
         })
     }
 

@@ -41,17 +41,29 @@ fn filter(text: &str) -> TypedExpr {
 
 pub fn col(name: &str, ty: SoqlType) -> TypedExpr {
     let kind = TypedKind::Column(name.to_string());
-    TypedExpr { kind, ty, span: Default::default() }
+    TypedExpr {
+        kind,
+        ty,
+        span: Default::default(),
+    }
 }
 
 pub fn lit(value: Value, ty: SoqlType) -> TypedExpr {
     let kind = TypedKind::Literal(value);
-    TypedExpr { kind, ty, span: Default::default() }
+    TypedExpr {
+        kind,
+        ty,
+        span: Default::default(),
+    }
 }
 
 pub fn call(func: Func, args: Vec<TypedExpr>, ty: SoqlType) -> TypedExpr {
     let kind = TypedKind::Call { func, args };
-    TypedExpr { kind, ty, span: Default::default() }
+    TypedExpr {
+        kind,
+        ty,
+        span: Default::default(),
+    }
 }
 
 fn text(value: &str) -> TypedExpr {
@@ -63,10 +75,21 @@ pub fn number(value: &str) -> TypedExpr {
 }
 
 /// Asserts the error's clause, code and message, and where it points in `text`.
-pub fn assert_error(err: &CheckError, clause: Clause, code: ErrorCode, message: &str, text: &str, at: &str) {
+pub fn assert_error(
+    err: &CheckError,
+    clause: Clause,
+    code: ErrorCode,
+    message: &str,
+    text: &str,
+    at: &str,
+) {
     assert_eq!((err.clause, err.error.code), (clause, code), "{err:?}");
     assert_eq!(err.error.message, message);
-    assert_eq!(&text[err.error.span.start..err.error.span.end], at, "{err:?}");
+    assert_eq!(
+        &text[err.error.span.start..err.error.span.end],
+        at,
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -78,7 +101,11 @@ fn selected_expressions_have_types_and_implicit_names() {
          round(month_number, 1), coalesce(arrest_id, 'none'), case(is_solved, 'yes', true, 'no'), \
          county IS NOT NULL, 1e3, -3.50, .5",
     )]);
-    let got: Vec<(&str, SoqlType)> = typed.selection.iter().map(|s| (s.name.as_str(), s.expr.ty)).collect();
+    let got: Vec<(&str, SoqlType)> = typed
+        .selection
+        .iter()
+        .map(|s| (s.name.as_str(), s.expr.ty))
+        .collect();
     assert_eq!(
         got,
         vec![
@@ -127,8 +154,16 @@ fn operators_become_functions() {
         call(
             Func::Or,
             vec![
-                call(Func::In, vec![col("month_number", Number), number("1"), number("2")], Checkbox),
-                call(Func::NotLike, vec![col("offense_description", Text), text("%X%")], Checkbox),
+                call(
+                    Func::In,
+                    vec![col("month_number", Number), number("1"), number("2")],
+                    Checkbox
+                ),
+                call(
+                    Func::NotLike,
+                    vec![col("offense_description", Text), text("%X%")],
+                    Checkbox
+                ),
             ],
             Checkbox,
         )
@@ -136,8 +171,14 @@ fn operators_become_functions() {
     let power = checked(&[("$select", "-month_number ^ 2 % 1.5e-2, +month_number")]);
     let neg = call(Func::Neg, vec![col("month_number", Number)], Number);
     let pow = call(Func::Pow, vec![neg, number("2")], Number);
-    assert_eq!(power.selection[0].expr.without_spans(), call(Func::Mod, vec![pow, number("0.015")], Number));
-    assert_eq!(power.selection[1].expr.without_spans(), col("month_number", Number));
+    assert_eq!(
+        power.selection[0].expr.without_spans(),
+        call(Func::Mod, vec![pow, number("0.015")], Number)
+    );
+    assert_eq!(
+        power.selection[1].expr.without_spans(),
+        col("month_number", Number)
+    );
 }
 
 #[test]
@@ -149,7 +190,11 @@ fn text_beside_a_timestamp_becomes_a_timestamp() {
     // 12 leap days (1972..2016), plus 19 days of January.
     assert_eq!(
         filter("record_create_date > '2020-01-20'"),
-        call(Func::Gt, vec![created.clone(), floating(18_281 * 86_400_000)], Checkbox)
+        call(
+            Func::Gt,
+            vec![created.clone(), floating(18_281 * 86_400_000)],
+            Checkbox
+        )
     );
     // 2019-01-01 is 18,262 - 365 = 17,897 days in; the end of 2019 is 1 ms
     // before day 18,262.
@@ -157,7 +202,11 @@ fn text_beside_a_timestamp_becomes_a_timestamp() {
         filter("record_create_date between '2019-01-01' and '2019-12-31T23:59:59.999'"),
         call(
             Func::Between,
-            vec![created.clone(), floating(1_546_300_800_000), floating(1_577_836_799_999)],
+            vec![
+                created.clone(),
+                floating(1_546_300_800_000),
+                floating(1_577_836_799_999)
+            ],
             Checkbox,
         )
     );
@@ -173,42 +222,131 @@ fn text_beside_a_timestamp_becomes_a_timestamp() {
         filter(":created_at in ('2021-03-14 16:30Z', '1969-12-31T23:59:59Z')"),
         call(
             Func::In,
-            vec![col(":created_at", FixedTimestamp), fixed(instant), fixed(-1_000)],
+            vec![
+                col(":created_at", FixedTimestamp),
+                fixed(instant),
+                fixed(-1_000)
+            ],
             Checkbox,
         )
     );
     // Text against text stays text.
     assert_eq!(
         filter("county > '2020-01-01'"),
-        call(Func::Gt, vec![col("county", Text), text("2020-01-01")], Checkbox)
+        call(
+            Func::Gt,
+            vec![col("county", Text), text("2020-01-01")],
+            Checkbox
+        )
     );
 }
 
 #[test]
 fn nulls_take_the_type_of_the_other_side() {
     let typed = filter("complaint_year_number = null and coalesce(null, month_number) > 1");
-    let TypedKind::Call { args, .. } = &typed.kind else { panic!("{typed:?}") };
-    assert_eq!(args[0], call(Func::Eq, vec![col("complaint_year_number", Number), lit(Value::Null, Number)], Checkbox));
-    let TypedKind::Call { args: gt, .. } = &args[1].kind else { panic!("{typed:?}") };
-    assert_eq!(gt[0], call(Func::Coalesce, vec![lit(Value::Null, Number), col("month_number", Number)], Number));
+    let TypedKind::Call { args, .. } = &typed.kind else {
+        panic!("{typed:?}")
+    };
+    assert_eq!(
+        args[0],
+        call(
+            Func::Eq,
+            vec![
+                col("complaint_year_number", Number),
+                lit(Value::Null, Number)
+            ],
+            Checkbox
+        )
+    );
+    let TypedKind::Call { args: gt, .. } = &args[1].kind else {
+        panic!("{typed:?}")
+    };
+    assert_eq!(
+        gt[0],
+        call(
+            Func::Coalesce,
+            vec![lit(Value::Null, Number), col("month_number", Number)],
+            Number
+        )
+    );
 }
 
 #[test]
 fn type_errors_name_both_types() {
     let cases: &[(&str, &str, &str, &str)] = &[
-        ("$where", "complaint_year_number", "expected checkbox, found number", "complaint_year_number"),
+        (
+            "$where",
+            "complaint_year_number",
+            "expected checkbox, found number",
+            "complaint_year_number",
+        ),
         ("$where", "county = 1", "expected text, found number", "1"),
-        ("$where", "upper(complaint_year_number) = 'A'", "expected text, found number", "complaint_year_number"),
-        ("$where", "county || 1 = 'x'", "expected text, found number", "1"),
-        ("$where", "-county = 1", "expected number, found text", "county"),
-        ("$where", "is_solved and 1", "expected checkbox, found number", "1"),
-        ("$where", "location = location", "expected a type that can be compared, found point", "location"),
-        ("$where", "date_trunc_ym(reported_at) is null", "expected floating_timestamp, found fixed_timestamp", "reported_at"),
-        ("$where", "date_extract_y(county) = 1", "expected floating_timestamp or fixed_timestamp, found text", "county"),
-        ("$where", "case(county, 1) = 1", "expected checkbox, found text", "county"),
-        ("$where", "case(is_solved, 1, true, 'x') = 1", "expected number, found text", "'x'"),
-        ("$where", "coalesce(arrest_id, 1) = 'x'", "expected text, found number", "1"),
-        ("$where", "record_create_date = reported_at", "expected floating_timestamp, found fixed_timestamp", "reported_at"),
+        (
+            "$where",
+            "upper(complaint_year_number) = 'A'",
+            "expected text, found number",
+            "complaint_year_number",
+        ),
+        (
+            "$where",
+            "county || 1 = 'x'",
+            "expected text, found number",
+            "1",
+        ),
+        (
+            "$where",
+            "-county = 1",
+            "expected number, found text",
+            "county",
+        ),
+        (
+            "$where",
+            "is_solved and 1",
+            "expected checkbox, found number",
+            "1",
+        ),
+        (
+            "$where",
+            "location = location",
+            "expected a type that can be compared, found point",
+            "location",
+        ),
+        (
+            "$where",
+            "date_trunc_ym(reported_at) is null",
+            "expected floating_timestamp, found fixed_timestamp",
+            "reported_at",
+        ),
+        (
+            "$where",
+            "date_extract_y(county) = 1",
+            "expected floating_timestamp or fixed_timestamp, found text",
+            "county",
+        ),
+        (
+            "$where",
+            "case(county, 1) = 1",
+            "expected checkbox, found text",
+            "county",
+        ),
+        (
+            "$where",
+            "case(is_solved, 1, true, 'x') = 1",
+            "expected number, found text",
+            "'x'",
+        ),
+        (
+            "$where",
+            "coalesce(arrest_id, 1) = 'x'",
+            "expected text, found number",
+            "1",
+        ),
+        (
+            "$where",
+            "record_create_date = reported_at",
+            "expected floating_timestamp, found fixed_timestamp",
+            "reported_at",
+        ),
         (
             "$where",
             "record_create_date > 'yesterday'",
@@ -227,9 +365,24 @@ fn type_errors_name_both_types() {
             "expected a fixed_timestamp such as '2024-01-31T09:30:00Z', found '2020-02-30'",
             "'2020-02-30'",
         ),
-        ("$select", "sum(county)", "expected number, found text", "county"),
-        ("$select", "min(location)", "expected a type with an order, found point", "location"),
-        ("$order", "location", "expected a type with an order, found point", "location"),
+        (
+            "$select",
+            "sum(county)",
+            "expected number, found text",
+            "county",
+        ),
+        (
+            "$select",
+            "min(location)",
+            "expected a type with an order, found point",
+            "location",
+        ),
+        (
+            "$order",
+            "location",
+            "expected a type with an order, found point",
+            "location",
+        ),
     ];
     for (param, text, message, at) in cases {
         let err = refused(&[(param, text)]);
@@ -241,27 +394,74 @@ fn type_errors_name_both_types() {
         assert_error(&err, clause, TypeMismatch, message, text, at);
     }
     let err = refused(&[("$select", "county"), ("$having", "count(*)")]);
-    assert_error(&err, Clause::Having, TypeMismatch, "expected checkbox, found number", "count(*)", "count(*)");
+    assert_error(
+        &err,
+        Clause::Having,
+        TypeMismatch,
+        "expected checkbox, found number",
+        "count(*)",
+        "count(*)",
+    );
 }
 
 #[test]
 fn unknown_names_and_wrong_calls() {
     let cases: &[(&str, ErrorCode, &str, &str)] = &[
-        ("conty = 'x'", NoSuchColumn, "no such column: `conty`; did you mean `county`?", "conty"),
+        (
+            "conty = 'x'",
+            NoSuchColumn,
+            "no such column: `conty`; did you mean `county`?",
+            "conty",
+        ),
         ("zzz", NoSuchColumn, "no such column: `zzz`", "zzz"),
-        ("`County` = 'x'", NoSuchColumn, "no such column: `County`; did you mean `county`?", "`County`"),
-        ("uper(county) = 'x'", NoSuchFunction, "no such function: `uper`; did you mean `upper`?", "uper(county)"),
-        ("upper(county, county) = 'x'", NoSuchFunction, "expected 1 argument to `upper`, found 2", "upper(county, county)"),
-        ("round() = 1", NoSuchFunction, "expected 1 or 2 arguments to `round`, found 0", "round()"),
-        ("coalesce() = 1", NoSuchFunction, "expected at least 1 argument to `coalesce`, found 0", "coalesce()"),
+        (
+            "`County` = 'x'",
+            NoSuchColumn,
+            "no such column: `County`; did you mean `county`?",
+            "`County`",
+        ),
+        (
+            "uper(county) = 'x'",
+            NoSuchFunction,
+            "no such function: `uper`; did you mean `upper`?",
+            "uper(county)",
+        ),
+        (
+            "upper(county, county) = 'x'",
+            NoSuchFunction,
+            "expected 1 argument to `upper`, found 2",
+            "upper(county, county)",
+        ),
+        (
+            "round() = 1",
+            NoSuchFunction,
+            "expected 1 or 2 arguments to `round`, found 0",
+            "round()",
+        ),
+        (
+            "coalesce() = 1",
+            NoSuchFunction,
+            "expected at least 1 argument to `coalesce`, found 0",
+            "coalesce()",
+        ),
         (
             "case(is_solved) = 1",
             NoSuchFunction,
             "expected an even number of arguments (condition, value, ...) to `case`, found 1",
             "case(is_solved)",
         ),
-        ("upper(distinct county) = 'x'", NoSuchFunction, "expected `count` before DISTINCT, found `upper`", "upper(distinct county)"),
-        ("upper(*) = 'x'", BadParse, "expected an expression, found `*`; only a selection and count(*) may use `*`", "*"),
+        (
+            "upper(distinct county) = 'x'",
+            NoSuchFunction,
+            "expected `count` before DISTINCT, found `upper`",
+            "upper(distinct county)",
+        ),
+        (
+            "upper(*) = 'x'",
+            BadParse,
+            "expected an expression, found `*`; only a selection and count(*) may use `*`",
+            "*",
+        ),
     ];
     for (text, code, message, at) in cases {
         let err = refused(&[("$where", text)]);
@@ -272,18 +472,43 @@ fn unknown_names_and_wrong_calls() {
 #[test]
 fn aliases_are_explicit_first_then_implicit() {
     let names = |select: &str| -> Vec<String> {
-        checked(&[("$select", select)]).selection.into_iter().map(|s| s.name).collect()
+        checked(&[("$select", select)])
+            .selection
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
     };
-    assert_eq!(names("count(*), sum(complaint_precinct_code), count(distinct county), avg(month_number)"),
-        ["count", "sum_complaint_precinct_code", "count_distinct_county", "avg_month_number"]);
-    assert_eq!(names("upper(county), upper(county), upper(county) as upper_county_1"),
-        ["upper_county", "upper_county_2", "upper_county_1"]);
+    assert_eq!(
+        names("count(*), sum(complaint_precinct_code), count(distinct county), avg(month_number)"),
+        [
+            "count",
+            "sum_complaint_precinct_code",
+            "count_distinct_county",
+            "avg_month_number"
+        ]
+    );
+    assert_eq!(
+        names("upper(county), upper(county), upper(county) as upper_county_1"),
+        ["upper_county", "upper_county_2", "upper_county_1"]
+    );
     // An implicit name never takes a dataset column's name.
-    assert_eq!(names("county || '', month_number + 0"), ["county_1", "month_number_0"]);
-    assert_eq!(names(":id, :id + 1, `county` AS `County Name`"), [":id", "id_1", "County Name"]);
+    assert_eq!(
+        names("county || '', month_number + 0"),
+        ["county_1", "month_number_0"]
+    );
+    assert_eq!(
+        names(":id, :id + 1, `county` AS `County Name`"),
+        [":id", "id_1", "County Name"]
+    );
     let all = checked(&[("$select", ":*, *")]);
     assert_eq!(all.selection.len(), 3 + super::hate_crimes().columns.len());
-    assert_eq!((all.selection[0].name.as_str(), all.selection[3].name.as_str()), (":id", "full_complaint_id"));
+    assert_eq!(
+        (
+            all.selection[0].name.as_str(),
+            all.selection[3].name.as_str()
+        ),
+        (":id", "full_complaint_id")
+    );
     let every = checked(&[]);
     assert_eq!(every.selection.len(), super::hate_crimes().columns.len());
     assert_eq!(every.selection[6].expr.without_spans(), col("county", Text));
@@ -298,41 +523,84 @@ fn duplicate_names_are_refused() {
     ];
     for (select, at) in cases {
         let err = refused(&[("$select", select)]);
-        assert_eq!((err.clause, err.error.code), (Clause::Select, DuplicateAlias));
+        assert_eq!(
+            (err.clause, err.error.code),
+            (Clause::Select, DuplicateAlias)
+        );
         assert_eq!(&select[err.error.span.start..err.error.span.end], at);
         let message = format!(
             "duplicate alias `{at}`: the selection already has an output column of that name; rename one with AS"
         );
         assert_eq!(err.error.message, message);
     }
-    assert_eq!(refused(&[("$select", "county, county")]).error.span.start, 8);
+    assert_eq!(
+        refused(&[("$select", "county, county")]).error.span.start,
+        8
+    );
 }
 
 #[test]
 fn aliases_stand_for_their_expressions_in_later_clauses() {
     let typed = checked(&[
-        ("$select", "date_trunc_ym(record_create_date) as month, count(*) as n"),
+        (
+            "$select",
+            "date_trunc_ym(record_create_date) as month, count(*) as n",
+        ),
         ("$group", "month"),
         ("$having", "n > 10"),
         ("$order", "n desc, month"),
     ]);
-    let month = call(Func::DateTruncYm, vec![col("record_create_date", FloatingTimestamp)], FloatingTimestamp);
+    let month = call(
+        Func::DateTruncYm,
+        vec![col("record_create_date", FloatingTimestamp)],
+        FloatingTimestamp,
+    );
     let count = call(Func::CountStar, vec![], Number);
     assert_eq!(typed.group_by.without_spans(), vec![month.clone()]);
-    assert_eq!(typed.having.without_spans(), Some(call(Func::Gt, vec![count.clone(), number("10")], Checkbox)));
-    let order: Vec<(TypedExpr, bool, bool)> =
-        typed.order_by.without_spans().into_iter().map(|o| (o.expr, o.descending, o.nulls_first)).collect();
-    assert_eq!(order, vec![(count.clone(), true, true), (month, false, false)]);
+    assert_eq!(
+        typed.having.without_spans(),
+        Some(call(Func::Gt, vec![count.clone(), number("10")], Checkbox))
+    );
+    let order: Vec<(TypedExpr, bool, bool)> = typed
+        .order_by
+        .without_spans()
+        .into_iter()
+        .map(|o| (o.expr, o.descending, o.nulls_first))
+        .collect();
+    assert_eq!(
+        order,
+        vec![(count.clone(), true, true), (month, false, false)]
+    );
     // Implicit names work too when no column has that name.
-    let by_count = checked(&[("$select", "county, count(*)"), ("$group", "county"), ("$order", "count desc null last")]);
+    let by_count = checked(&[
+        ("$select", "county, count(*)"),
+        ("$group", "county"),
+        ("$order", "count desc null last"),
+    ]);
     assert_eq!(by_count.order_by[0].expr.without_spans(), count);
     assert!(!by_count.order_by[0].nulls_first);
     // An explicit alias wins over a column of the same name.
-    let shadow = checked(&[("$select", "upper(offense_description) as county, count(*)"), ("$group", "county")]);
-    assert_eq!(shadow.group_by[0].without_spans(), call(Func::Upper, vec![col("offense_description", Text)], Text));
+    let shadow = checked(&[
+        ("$select", "upper(offense_description) as county, count(*)"),
+        ("$group", "county"),
+    ]);
+    assert_eq!(
+        shadow.group_by[0].without_spans(),
+        call(Func::Upper, vec![col("offense_description", Text)], Text)
+    );
     // The alias reference keeps its own span, inside `$group`.
-    assert_eq!((shadow.group_by[0].span.start, shadow.group_by[0].span.end), (0, 6));
+    assert_eq!(
+        (shadow.group_by[0].span.start, shadow.group_by[0].span.end),
+        (0, 6)
+    );
     // `$where` sees columns only.
     let err = refused(&[("$select", "county as c"), ("$where", "c = 'KINGS'")]);
-    assert_error(&err, Clause::Where, NoSuchColumn, "no such column: `c`", "c = 'KINGS'", "c");
+    assert_error(
+        &err,
+        Clause::Where,
+        NoSuchColumn,
+        "no such column: `c`",
+        "c = 'KINGS'",
+        "c",
+    );
 }

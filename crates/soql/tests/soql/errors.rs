@@ -28,10 +28,38 @@ const AFTER_SELECT: &str =
 fn parse_errors_say_what_was_expected_and_where() {
     let after_select = format!("expected {AFTER_SELECT}, found `from`");
     let cases: &[(Parse, &str, ErrorCode, &str, usize, usize)] = &[
-        (expr, "", UnexpectedEof, "expected an expression, found end of input", 1, 1),
-        (expr, "(a", UnexpectedEof, "expected `)`, found end of input", 1, 3),
-        (expr, "a = )", BadParse, "expected an expression, found `)`", 1, 5),
-        (expr, "a b", BadParse, "expected an operator or end of input, found `b`", 1, 3),
+        (
+            expr,
+            "",
+            UnexpectedEof,
+            "expected an expression, found end of input",
+            1,
+            1,
+        ),
+        (
+            expr,
+            "(a",
+            UnexpectedEof,
+            "expected `)`, found end of input",
+            1,
+            3,
+        ),
+        (
+            expr,
+            "a = )",
+            BadParse,
+            "expected an expression, found `)`",
+            1,
+            5,
+        ),
+        (
+            expr,
+            "a b",
+            BadParse,
+            "expected an operator or end of input, found `b`",
+            1,
+            3,
+        ),
         (
             expr,
             "county = 'KINGS",
@@ -48,16 +76,79 @@ fn parse_errors_say_what_was_expected_and_where() {
             1,
             1,
         ),
-        (expr, "a not b", BadParse, "expected `BETWEEN`, `IN` or `LIKE`, found `b`", 1, 7),
-        (expr, "a is 1", BadParse, "expected `NOT` or `NULL`, found `1`", 1, 6),
-        (expr, "a is not", UnexpectedEof, "expected `NULL`, found end of input", 1, 9),
-        (expr, "a between 1 or 2", BadParse, "expected `AND`, found `or`", 1, 13),
+        (
+            expr,
+            "a not b",
+            BadParse,
+            "expected `BETWEEN`, `IN` or `LIKE`, found `b`",
+            1,
+            7,
+        ),
+        (
+            expr,
+            "a is 1",
+            BadParse,
+            "expected `NOT` or `NULL`, found `1`",
+            1,
+            6,
+        ),
+        (
+            expr,
+            "a is not",
+            UnexpectedEof,
+            "expected `NULL`, found end of input",
+            1,
+            9,
+        ),
+        (
+            expr,
+            "a between 1 or 2",
+            BadParse,
+            "expected `AND`, found `or`",
+            1,
+            13,
+        ),
         (expr, "a in 1", BadParse, "expected `(`, found `1`", 1, 6),
-        (expr, "a in (1, 2", UnexpectedEof, "expected `,` or `)`, found end of input", 1, 11),
-        (expr, "a in ()", BadParse, "expected an expression, found `)`", 1, 7),
-        (expr, "f(a b)", BadParse, "expected `,` or `)`, found `b`", 1, 5),
-        (expr, "a # b", BadParse, "expected an operator or end of input, found `#`", 1, 3),
-        (expr, "a = \"b\"", BadParse, "expected an expression, found `\"`", 1, 5),
+        (
+            expr,
+            "a in (1, 2",
+            UnexpectedEof,
+            "expected `,` or `)`, found end of input",
+            1,
+            11,
+        ),
+        (
+            expr,
+            "a in ()",
+            BadParse,
+            "expected an expression, found `)`",
+            1,
+            7,
+        ),
+        (
+            expr,
+            "f(a b)",
+            BadParse,
+            "expected `,` or `)`, found `b`",
+            1,
+            5,
+        ),
+        (
+            expr,
+            "a # b",
+            BadParse,
+            "expected an operator or end of input, found `#`",
+            1,
+            3,
+        ),
+        (
+            expr,
+            "a = \"b\"",
+            BadParse,
+            "expected an expression, found `\"`",
+            1,
+            5,
+        ),
         (
             expr,
             "x = 1e",
@@ -66,10 +157,38 @@ fn parse_errors_say_what_was_expected_and_where() {
             1,
             7,
         ),
-        (expr, "WHERE", BadParse, "expected an expression, found `WHERE`", 1, 1),
-        (expr, "count(distinct *)", BadParse, "expected an expression, found `*`", 1, 16),
-        (expr, "a = 1\nand b = )", BadParse, "expected an expression, found `)`", 2, 9),
-        (expr, "name = 'é' )", BadParse, "expected an operator or end of input, found `)`", 1, 12),
+        (
+            expr,
+            "WHERE",
+            BadParse,
+            "expected an expression, found `WHERE`",
+            1,
+            1,
+        ),
+        (
+            expr,
+            "count(distinct *)",
+            BadParse,
+            "expected an expression, found `*`",
+            1,
+            16,
+        ),
+        (
+            expr,
+            "a = 1\nand b = )",
+            BadParse,
+            "expected an expression, found `)`",
+            2,
+            9,
+        ),
+        (
+            expr,
+            "name = 'é' )",
+            BadParse,
+            "expected an operator or end of input, found `)`",
+            1,
+            12,
+        ),
         (
             expr,
             "a 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'",
@@ -78,16 +197,86 @@ fn parse_errors_say_what_was_expected_and_where() {
             1,
             3,
         ),
-        (selection, "a,", UnexpectedEof, "expected an expression, found end of input", 1, 3),
-        (selection, "a b", BadParse, "expected `,` or end of input, found `b`", 1, 3),
-        (selection, "a as select", BadParse, "expected an alias, found `select`", 1, 6),
-        (selection, "a as `:b`", BadParse, "expected an alias not starting with `:`, found ``:b``", 1, 6),
-        (selection, "a as", UnexpectedEof, "expected an alias, found end of input", 1, 5),
-        (selection, "* as x", BadParse, "expected `,` or end of input, found `as`", 1, 3),
-        (order, "a desc nulls", UnexpectedEof, "expected `FIRST` or `LAST`, found end of input", 1, 13),
-        (order, "a b", BadParse, "expected `,` or end of input, found `b`", 1, 3),
-        (query, "county", BadParse, "expected `SELECT`, found `county`", 1, 1),
-        (query, "", UnexpectedEof, "expected `SELECT`, found end of input", 1, 1),
+        (
+            selection,
+            "a,",
+            UnexpectedEof,
+            "expected an expression, found end of input",
+            1,
+            3,
+        ),
+        (
+            selection,
+            "a b",
+            BadParse,
+            "expected `,` or end of input, found `b`",
+            1,
+            3,
+        ),
+        (
+            selection,
+            "a as select",
+            BadParse,
+            "expected an alias, found `select`",
+            1,
+            6,
+        ),
+        (
+            selection,
+            "a as `:b`",
+            BadParse,
+            "expected an alias not starting with `:`, found ``:b``",
+            1,
+            6,
+        ),
+        (
+            selection,
+            "a as",
+            UnexpectedEof,
+            "expected an alias, found end of input",
+            1,
+            5,
+        ),
+        (
+            selection,
+            "* as x",
+            BadParse,
+            "expected `,` or end of input, found `as`",
+            1,
+            3,
+        ),
+        (
+            order,
+            "a desc nulls",
+            UnexpectedEof,
+            "expected `FIRST` or `LAST`, found end of input",
+            1,
+            13,
+        ),
+        (
+            order,
+            "a b",
+            BadParse,
+            "expected `,` or end of input, found `b`",
+            1,
+            3,
+        ),
+        (
+            query,
+            "county",
+            BadParse,
+            "expected `SELECT`, found `county`",
+            1,
+            1,
+        ),
+        (
+            query,
+            "",
+            UnexpectedEof,
+            "expected `SELECT`, found end of input",
+            1,
+            1,
+        ),
         (query, "select * from x", BadParse, &after_select, 1, 10),
         (
             query,
@@ -105,8 +294,22 @@ fn parse_errors_say_what_was_expected_and_where() {
             2,
             9,
         ),
-        (query, "select * limit -1", BadParse, "expected a whole number, found `-`", 1, 16),
-        (query, "select * limit 1.5", BadParse, "expected a whole number, found `1.5`", 1, 16),
+        (
+            query,
+            "select * limit -1",
+            BadParse,
+            "expected a whole number, found `-`",
+            1,
+            16,
+        ),
+        (
+            query,
+            "select * limit 1.5",
+            BadParse,
+            "expected a whole number, found `1.5`",
+            1,
+            16,
+        ),
         (
             query,
             "select * limit 99999999999999999999",
@@ -115,8 +318,22 @@ fn parse_errors_say_what_was_expected_and_where() {
             1,
             16,
         ),
-        (query, "select * group county", BadParse, "expected `BY`, found `county`", 1, 16),
-        (query, "select * search county", BadParse, "expected a string, found `county`", 1, 17),
+        (
+            query,
+            "select * group county",
+            BadParse,
+            "expected `BY`, found `county`",
+            1,
+            16,
+        ),
+        (
+            query,
+            "select * search county",
+            BadParse,
+            "expected a string, found `county`",
+            1,
+            17,
+        ),
         (
             query,
             "select * where a order by b where c",
@@ -125,8 +342,22 @@ fn parse_errors_say_what_was_expected_and_where() {
             1,
             29,
         ),
-        (query, "select", UnexpectedEof, "expected an expression, found end of input", 1, 7),
-        (query, "select a where", UnexpectedEof, "expected an expression, found end of input", 1, 15),
+        (
+            query,
+            "select",
+            UnexpectedEof,
+            "expected an expression, found end of input",
+            1,
+            7,
+        ),
+        (
+            query,
+            "select a where",
+            UnexpectedEof,
+            "expected an expression, found end of input",
+            1,
+            15,
+        ),
     ];
     for (parse, text, code, message, line, column) in cases {
         let err = parse(text).expect_err(text);
@@ -136,7 +367,11 @@ fn parse_errors_say_what_was_expected_and_where() {
             "input: {text:?}"
         );
         let position = err.position(text);
-        assert_eq!((position.line, position.column), (*line, *column), "input: {text:?}");
+        assert_eq!(
+            (position.line, position.column),
+            (*line, *column),
+            "input: {text:?}"
+        );
     }
 }
 
@@ -144,7 +379,16 @@ fn parse_errors_say_what_was_expected_and_where() {
 fn codes_have_socrata_names() {
     let err = parse_expr("'open").unwrap_err();
     assert_eq!(err.code.as_str(), "query.soql.unterminated-string");
-    assert_eq!(err.to_string(), "expected `'` to end the string, found end of input");
-    assert_eq!(parse_expr("(").unwrap_err().code.as_str(), "query.soql.unexpected-eof");
-    assert_eq!(parse_expr(")").unwrap_err().code.as_str(), "query.soql.bad-parse");
+    assert_eq!(
+        err.to_string(),
+        "expected `'` to end the string, found end of input"
+    );
+    assert_eq!(
+        parse_expr("(").unwrap_err().code.as_str(),
+        "query.soql.unexpected-eof"
+    );
+    assert_eq!(
+        parse_expr(")").unwrap_err().code.as_str(),
+        "query.soql.bad-parse"
+    );
 }

@@ -77,7 +77,10 @@ fn selections_print_items_and_aliases() {
             ("distinct county", "DISTINCT county"),
             ("county AS Borough", "county AS borough"),
             ("count(*) as `Total Count`", "count(*) AS `Total Count`"),
-            ("date_trunc_ym(record_create_date) as month, count(*)", "date_trunc_ym(record_create_date) AS month, count(*)"),
+            (
+                "date_trunc_ym(record_create_date) as month, count(*)",
+                "date_trunc_ym(record_create_date) AS month, count(*)",
+            ),
             ("", ""),
             ("   ", ""),
         ],
@@ -88,7 +91,11 @@ fn selections_print_items_and_aliases() {
 fn group_and_order_lists() {
     check_table(
         |text| print_group_by(&parse_group_by(text).unwrap()),
-        &[("county, month", "county, month"), ("", ""), ("upper(a)", "upper(a)")],
+        &[
+            ("county, month", "county, month"),
+            ("", ""),
+            ("upper(a)", "upper(a)"),
+        ],
     );
     check_table(
         |text| print_order_by(&parse_order_by(text).unwrap()),
@@ -117,10 +124,16 @@ fn statements_print_clauses_in_canonical_order() {
                 "SELECT county, count(*) WHERE complaint_year_number = 2020 GROUP BY county \
                  HAVING count(*) > 5 ORDER BY count(*) DESC LIMIT 10 OFFSET 20",
             ),
-            ("select * search 'gnu' order by a", "SELECT * ORDER BY a SEARCH 'gnu'"),
+            (
+                "select * search 'gnu' order by a",
+                "SELECT * ORDER BY a SEARCH 'gnu'",
+            ),
             ("select * offset 5 limit 1", "SELECT * LIMIT 1 OFFSET 5"),
             ("select * search 'it''s'", "SELECT * SEARCH 'it''s'"),
-            ("Select a As b Where x Order By b Desc", "SELECT a AS b WHERE x ORDER BY b DESC"),
+            (
+                "Select a As b Where x Order By b Desc",
+                "SELECT a AS b WHERE x ORDER BY b DESC",
+            ),
         ],
     );
 }

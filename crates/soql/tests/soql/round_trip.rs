@@ -65,8 +65,16 @@ fn printed_queries_parse_back_to_the_same_tree() {
         let parsed = parse_query(text).unwrap_or_else(|e| panic!("{text}: {e}"));
         let printed = print_query(&parsed);
         let reparsed = parse_query(&printed).unwrap_or_else(|e| panic!("{printed}: {e}"));
-        assert_eq!(reparsed.without_spans(), parsed.without_spans(), "{text}\n{printed}");
-        assert_eq!(print_query(&reparsed), printed, "printing is not stable for {text}");
+        assert_eq!(
+            reparsed.without_spans(),
+            parsed.without_spans(),
+            "{text}\n{printed}"
+        );
+        assert_eq!(
+            print_query(&reparsed),
+            printed,
+            "printing is not stable for {text}"
+        );
     }
 }
 
@@ -74,7 +82,11 @@ fn printed_queries_parse_back_to_the_same_tree() {
 fn realistic_queries_check_against_the_dataset() {
     let schema = super::hate_crimes();
     // Queries that only exist to exercise the parser are skipped.
-    let parse_only = ["SELECT x WHERE", "select county as c where c", "SELECT `county` AS"];
+    let parse_only = [
+        "SELECT x WHERE",
+        "select county as c where c",
+        "SELECT `county` AS",
+    ];
     for text in QUERIES {
         if parse_only.iter().any(|p| text.starts_with(p)) {
             continue;

@@ -13,8 +13,9 @@ use store::Dataset;
 use super::{CITY_NAME, counted};
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 6] = [
     ("base.html", include_str!("../../templates/base.html")),
+    ("_summary.html", include_str!("../../templates/_summary.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("browse.html", include_str!("../../templates/browse.html")),
     ("dataset.html", include_str!("../../templates/dataset.html")),

@@ -293,3 +293,85 @@ fn settings_come_from_the_environment_and_files() {
     assert!(body.contains("req.row-limit-exceeded"));
     assert_eq!(server.json("/resource/lari-1992.json?$limit=10").as_array().unwrap().len(), 10);
 }
+
+#[test]
+fn metadata_files_and_json_sources_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let meta = dir.path().join("meta.toml");
+    std::fs::write(
+        &meta,
+        r#"
+description = "Permits issued by the city."
+steward_name = "Permit Desk"
+steward_email = "permits@example.org"
+tags = ["housing", "permits"]
+license = "CC0-1.0"
+update_frequency = "Daily"
+usage_notes = "Costs are estimates."
+source = "https://example.org/permits"
+attribution = "Building Division"
+
+[column_descriptions]
+cost = "Estimated cost in dollars"
+"#,
+    )
+    .unwrap();
+    let data = dir.path().join("permits.json");
+    std::fs::write(
+        &data,
+        r#"[{"permit": "P-1", "cost": 12345678901234567890.12, "issued": "2024-05-01", "lat": 39.7, "lon": -104.8},
+            {"permit": "P-2", "cost": 10.5, "issued": "2024-05-02", "lat": 39.71, "lon": -104.81}]"#,
+    )
+    .unwrap();
+    let out = load(
+        dir.path(),
+        &[
+            data.to_str().unwrap(),
+            "--title",
+            "Permits",
+            "--department",
+            "Planning",
+            "--id",
+            "perm-2024",
+            "--topic",
+            "Housing",
+            "--meta",
+            meta.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let server = Server::start(&["serve"], dir.path());
+    let view = server.json("/api/views/perm-2024.json");
+    assert_eq!(view["description"], "Permits issued by the city.");
+    assert_eq!(view["category"], "Housing");
+    assert_eq!(view["licenseId"], "CC0-1.0");
+    assert_eq!(view["attribution"], "Building Division");
+    assert_eq!(view["metadata"]["custom_fields"]["Department"]["Steward"], "Permit Desk");
+    let cost = view["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["fieldName"] == "cost")
+        .unwrap()
+        .clone();
+    assert_eq!(cost["description"], "Estimated cost in dollars");
+    assert_eq!(cost["dataTypeName"], "number");
+
+    let rows = server.json("/resource/perm-2024.json?$order=permit");
+    assert_eq!(rows[0]["cost"], "12345678901234567890.12");
+    assert_eq!(rows[1]["cost"], "10.5");
+    assert_eq!(rows[0]["issued"], "2024-05-01T00:00:00.000");
+    assert_eq!(rows[0]["location"]["coordinates"], serde_json::json!([-104.8, 39.7]));
+    let total = server.json(&format!("/resource/perm-2024.json?$select={}", enc("sum(cost)")));
+    assert_eq!(total[0]["sum_cost"], "12345678901234567900.62");
+
+    let bad_meta = dir.path().join("bad.toml");
+    std::fs::write(&bad_meta, "colour = \"blue\"\n").unwrap();
+    let out = load(
+        dir.path(),
+        &[data.to_str().unwrap(), "--title", "P", "--department", "D", "--meta", bad_meta.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("colour"));
+}

@@ -91,7 +91,14 @@ impl Engine {
         let table = self.tables.get(source).await?;
         let plan = plan::build(Arc::clone(&table), query)?;
         let frame = datafusion::dataframe::DataFrame::new(self.ctx.state(), plan);
-        Ok(frame.execute_stream().await?)
+        let physical = frame.create_physical_plan().await?;
+        tracing::debug!(
+            dataset.id = %source.dataset_id,
+            plan = %datafusion::physical_plan::displayable(physical.as_ref()).indent(false),
+            "query plan"
+        );
+        let task = Arc::new(datafusion::execution::TaskContext::from(&self.ctx.state()));
+        Ok(datafusion::physical_plan::execute_stream(physical, task)?)
     }
 
     /// Forgets every cached version of a dataset but `keep`.

@@ -385,3 +385,67 @@ async fn repeated_queries_answer_the_same_from_the_cache() {
     .await;
     assert_eq!(uncached.get(&uri).await.body, first.body);
 }
+
+#[tokio::test]
+async fn nulls_sort_last_ascending_and_first_descending() {
+    let app = TestApp::new().await;
+    let mut reader = csv::Reader::from_path(sample_path("la-riots.csv")).unwrap();
+    let mut ages: Vec<u32> = reader
+        .records()
+        .filter_map(|r| r.unwrap()[2].parse().ok())
+        .collect();
+    ages.sort();
+
+    let up = rows(&app.get("/resource/lari-1992.json?$select=age&$order=age").await);
+    assert_eq!(up.len(), ages.len() + 1);
+    assert_eq!(up[0]["age"], Value::String(ages[0].to_string()));
+    assert!(up.last().unwrap().get("age").is_none(), "the null age comes last");
+
+    let down = rows(&app.get(&format!("/resource/lari-1992.json?$select=age&$order={}", q("age DESC"))).await);
+    assert!(down[0].get("age").is_none(), "the null age comes first");
+    assert_eq!(down[1]["age"], Value::String(ages.last().unwrap().to_string()));
+}
+
+/// A decimal with at most one fraction digit, in tenths.
+fn tenths(text: &str) -> i64 {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    let sign = if whole.starts_with('-') { -1 } else { 1 };
+    whole.parse::<i64>().unwrap() * 10 + sign * fraction.parse::<i64>().unwrap()
+}
+
+fn from_tenths(n: i64) -> String {
+    let (whole, fraction) = (n / 10, (n % 10).abs());
+    let sign = if n < 0 && whole == 0 { "-" } else { "" };
+    if fraction == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+}
+
+#[tokio::test]
+async fn aggregates_are_exact() {
+    let app = TestApp::new().await;
+    let mut reader = csv::Reader::from_path(sample_path("seattle-weather.csv")).unwrap();
+    let mut by_weather: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for r in reader.records() {
+        let r = r.unwrap();
+        by_weather.entry(r[5].to_string()).or_default().push(tenths(&r[2]));
+    }
+    let reply = app
+        .get(&format!(
+            "/resource/seat-wthr.json?$select={}&$group=weather&$order=weather",
+            q("weather, sum(temp_max), min(temp_max) AS coldest, max(temp_max), avg(temp_max), count(*) AS days")
+        ))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let got = rows(&reply);
+    assert_eq!(got.len(), by_weather.len());
+    for (row, (weather, values)) in got.iter().zip(&by_weather) {
+        assert_eq!(row["weather"], Value::String(weather.clone()));
+        let sum: i64 = values.iter().sum();
+        assert_eq!(row["sum_temp_max"], Value::String(from_tenths(sum)), "{weather}");
+        assert_eq!(row["coldest"], Value::String(from_tenths(*values.iter().min().unwrap())));
+        assert_eq!(row["max_temp_max"], Value::String(from_tenths(*values.iter().max().unwrap())));
+        assert_eq!(row["days"], Value::String(values.len().to_string()));
+        let avg: f64 = row["avg_temp_max"].as_str().unwrap().parse().unwrap();
+        let expected = sum as f64 / 10.0 / values.len() as f64;
+        assert!((avg - expected).abs() < 1e-4, "{weather}: {avg} vs {expected}");
+    }
+}

@@ -24,10 +24,11 @@ pub fn settings(global: &Global) -> anyhow::Result<Settings> {
         figment = figment.merge(Toml::file(path));
     }
     figment = figment.merge(Env::prefixed("CIVIC_").only(&names));
-    figment
-        .extract()
-        .with_context(|| match &file {
-            Some(path) => format!("reading settings from {} and CIVIC_* variables", path.display()),
-            None => "reading settings from CIVIC_* variables".to_string(),
-        })
+    figment.extract().with_context(|| match &file {
+        Some(path) => format!(
+            "reading settings from {} and CIVIC_* variables",
+            path.display()
+        ),
+        None => "reading settings from CIVIC_* variables".to_string(),
+    })
 }

@@ -9,11 +9,26 @@ use store::{Metadata, NewColumn, NewDataset, Store};
 const CATALOG: &str = include_str!("../../../samples/catalog.toml");
 
 const FILES: [(&str, &[u8]); 5] = [
-    ("nypd_hate_crimes.csv", include_bytes!("../../../samples/nypd_hate_crimes.csv")),
-    ("MD_Crime_Data.csv", include_bytes!("../../../samples/MD_Crime_Data.csv")),
-    ("la-riots.csv", include_bytes!("../../../samples/la-riots.csv")),
-    ("zipcodes.csv", include_bytes!("../../../samples/zipcodes.csv")),
-    ("seattle-weather.csv", include_bytes!("../../../samples/seattle-weather.csv")),
+    (
+        "nypd_hate_crimes.csv",
+        include_bytes!("../../../samples/nypd_hate_crimes.csv"),
+    ),
+    (
+        "MD_Crime_Data.csv",
+        include_bytes!("../../../samples/MD_Crime_Data.csv"),
+    ),
+    (
+        "la-riots.csv",
+        include_bytes!("../../../samples/la-riots.csv"),
+    ),
+    (
+        "zipcodes.csv",
+        include_bytes!("../../../samples/zipcodes.csv"),
+    ),
+    (
+        "seattle-weather.csv",
+        include_bytes!("../../../samples/seattle-weather.csv"),
+    ),
 ];
 
 #[derive(Deserialize)]
@@ -46,8 +61,9 @@ pub async fn load_samples(store: &Store) -> anyhow::Result<()> {
             .find(|(name, _)| *name == sample.file)
             .map(|(_, bytes)| *bytes)
             .ok_or_else(|| anyhow!("no bundled file {}", sample.file))?;
-        let loaded = ingest::read_bytes(bytes, ingest::Format::Csv, &ingest::LoadOptions::default())
-            .with_context(|| format!("sample {}", sample.file))?;
+        let loaded =
+            ingest::read_bytes(bytes, ingest::Format::Csv, &ingest::LoadOptions::default())
+                .with_context(|| format!("sample {}", sample.file))?;
         let new = NewDataset {
             id: sample.id.clone(),
             title: sample.title,

@@ -72,7 +72,9 @@ pub async fn run(global: &Global, args: LoadArgs) -> Result<(), Failure> {
                 report.bad_rows.len()
             )));
         }
-        Err(e @ (IngestError::Binary { .. } | IngestError::Empty | IngestError::Malformed { .. })) => {
+        Err(
+            e @ (IngestError::Binary { .. } | IngestError::Empty | IngestError::Malformed { .. }),
+        ) => {
             return Err(Failure::Refused(e.into()));
         }
         Err(e) => return Err(Failure::Usage(e.into())),
@@ -127,18 +129,22 @@ fn parse_types(specs: &[String]) -> anyhow::Result<Vec<(String, SoqlType)>> {
             let (field, ty) = spec
                 .split_once('=')
                 .ok_or_else(|| anyhow!("--type takes FIELD=TYPE, found `{spec}`"))?;
-            let ty: SoqlType = ty.trim().parse().with_context(|| format!("--type {spec}"))?;
+            let ty: SoqlType = ty
+                .trim()
+                .parse()
+                .with_context(|| format!("--type {spec}"))?;
             Ok((field.trim().to_string(), ty))
         })
         .collect()
 }
 
 fn read_meta(path: &Path) -> anyhow::Result<Metadata> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let is_json = path.extension().is_some_and(|e| e == "json");
     let meta = if is_json {
-        serde_json::from_str(&text).with_context(|| format!("{} is not valid metadata", path.display()))?
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not valid metadata", path.display()))?
     } else {
         toml_meta(&text).with_context(|| format!("{} is not valid metadata", path.display()))?
     };
@@ -187,7 +193,13 @@ fn write_report(report: &Report, json_path: Option<&Path>) -> Result<(), Failure
 fn write_bad_rows(loaded: &Loaded, args: &LoadArgs) -> Result<(), Failure> {
     let beside = args.report.as_deref().unwrap_or(&args.file);
     let path = beside.with_extension("bad-rows.csv");
-    let widest = loaded.report.bad_rows.iter().map(|r| r.fields.len()).max().unwrap_or(0);
+    let widest = loaded
+        .report
+        .bad_rows
+        .iter()
+        .map(|r| r.fields.len())
+        .max()
+        .unwrap_or(0);
     let mut header = vec!["line".to_string(), "reason".to_string()];
     header.extend(loaded.columns.iter().take(widest).map(|c| c.name.clone()));
     let mut out = csv_line(&header);

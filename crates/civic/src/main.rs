@@ -12,7 +12,11 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "civic", version, about = "A city's open-data portal and public-records desk")]
+#[command(
+    name = "civic",
+    version,
+    about = "A city's open-data portal and public-records desk"
+)]
 struct Cli {
     #[command(flatten)]
     global: Global,
@@ -70,7 +74,10 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start: {e}");
@@ -103,7 +110,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
 }
 
-async fn serve(global: &Global, settings: web::Settings, listen: SocketAddr) -> Result<(), Failure> {
+async fn serve(
+    global: &Global,
+    settings: web::Settings,
+    listen: SocketAddr,
+) -> Result<(), Failure> {
     use anyhow::Context;
     let store = store::Store::open(&global.data_dir).await?;
     let listener = tokio::net::TcpListener::bind(listen)

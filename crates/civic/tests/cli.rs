@@ -16,7 +16,9 @@ fn civic() -> Command {
 }
 
 fn sample(file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../samples").join(file)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../samples")
+        .join(file)
 }
 
 /// A running server, stopped when dropped.
@@ -54,7 +56,10 @@ impl Server {
             if let Some(url) = line.strip_prefix("Civic is serving on ") {
                 break url.trim().to_string();
             }
-            assert!(started.elapsed() < Duration::from_secs(120), "civic did not start");
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "civic did not start"
+            );
         };
         // Keep draining stderr so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
@@ -90,15 +95,25 @@ impl Drop for Server {
 }
 
 fn enc(s: &str) -> String {
-    s.replace(' ', "%20").replace('*', "%2A").replace('\'', "%27").replace('=', "%3D")
+    s.replace(' ', "%20")
+        .replace('*', "%2A")
+        .replace('\'', "%27")
+        .replace('=', "%3D")
 }
 
 fn county_counts() -> BTreeMap<String, u64> {
     let mut reader = csv::Reader::from_path(sample("nypd_hate_crimes.csv")).expect("csv");
-    let county = reader.headers().unwrap().iter().position(|h| h == "County").unwrap();
+    let county = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "County")
+        .unwrap();
     let mut counts = BTreeMap::new();
     for record in reader.records() {
-        *counts.entry(record.unwrap()[county].to_string()).or_default() += 1;
+        *counts
+            .entry(record.unwrap()[county].to_string())
+            .or_default() += 1;
     }
     counts
 }
@@ -114,8 +129,14 @@ fn demo_serves_the_samples_and_restarts_as_a_no_op() {
         assert_eq!(found["resultSetSize"], 1);
 
         let expected: u64 = county_counts().values().sum();
-        let count = server.json(&format!("/resource/nypd-hate.json?$select={}", enc("count(*)")));
-        assert_eq!(count, serde_json::json!([{ "count": expected.to_string() }]));
+        let count = server.json(&format!(
+            "/resource/nypd-hate.json?$select={}",
+            enc("count(*)")
+        ));
+        assert_eq!(
+            count,
+            serde_json::json!([{ "count": expected.to_string() }])
+        );
         assert_eq!(expected, 2406);
 
         let grouped = server.json(&format!(
@@ -145,7 +166,10 @@ fn demo_serves_the_samples_and_restarts_as_a_no_op() {
     }
     let server = Server::start(&["demo"], dir.path());
     assert_eq!(server.json("/api/catalog/v1")["resultSetSize"], 5);
-    assert_eq!(server.json("/api/views/nypd-hate.json")["createdAt"], first_created);
+    assert_eq!(
+        server.json("/api/views/nypd-hate.json")["createdAt"],
+        first_created
+    );
 }
 
 fn load(data_dir: &Path, args: &[&str]) -> Output {
@@ -185,7 +209,12 @@ fn a_load_shows_up_in_a_running_server() {
             report.to_str().unwrap(),
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "seat-wthr");
 
     let report: Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
@@ -201,7 +230,10 @@ fn a_load_shows_up_in_a_running_server() {
 
     let rainy = {
         let mut reader = csv::Reader::from_path(sample("seattle-weather.csv")).unwrap();
-        reader.records().filter(|r| &r.as_ref().unwrap()[5] == "rain").count()
+        reader
+            .records()
+            .filter(|r| &r.as_ref().unwrap()[5] == "rain")
+            .count()
     };
     let got = server.json(&format!(
         "/resource/seat-wthr.json?$select={}&$where={}",
@@ -212,7 +244,15 @@ fn a_load_shows_up_in_a_running_server() {
 
     let again = load(
         dir.path(),
-        &[sample("la-riots.csv").to_str().unwrap(), "--title", "x", "--department", "y", "--id", "seat-wthr"],
+        &[
+            sample("la-riots.csv").to_str().unwrap(),
+            "--title",
+            "x",
+            "--department",
+            "y",
+            "--id",
+            "seat-wthr",
+        ],
     );
     assert_eq!(again.status.code(), Some(1), "an existing id is refused");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
@@ -229,7 +269,15 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
     let report = dir.path().join("ragged.json");
     let out = load(
         dir.path(),
-        &[ragged.to_str().unwrap(), "--title", "R", "--department", "D", "--report", report.to_str().unwrap()],
+        &[
+            ragged.to_str().unwrap(),
+            "--title",
+            "R",
+            "--department",
+            "D",
+            "--report",
+            report.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -238,21 +286,49 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
     assert_eq!(report["bad_rows"][0]["line"], 5);
     assert_eq!(report["rows_loaded"], 0);
 
-    let out = load(dir.path(), &[binary.to_str().unwrap(), "--title", "B", "--department", "D"]);
+    let out = load(
+        dir.path(),
+        &[
+            binary.to_str().unwrap(),
+            "--title",
+            "B",
+            "--department",
+            "D",
+        ],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("NUL"));
 
     let out = load(
         dir.path(),
-        &[ragged.to_str().unwrap(), "--title", "T", "--department", "D", "--type", "a=integer"],
+        &[
+            ragged.to_str().unwrap(),
+            "--title",
+            "T",
+            "--department",
+            "D",
+            "--type",
+            "a=integer",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("floating_timestamp"), "names the valid types: {stderr}");
+    assert!(
+        stderr.contains("floating_timestamp"),
+        "names the valid types: {stderr}"
+    );
 
     let out = load(
         dir.path(),
-        &[ragged.to_str().unwrap(), "--title", "T", "--department", "D", "--type", "nope=number"],
+        &[
+            ragged.to_str().unwrap(),
+            "--title",
+            "T",
+            "--department",
+            "D",
+            "--type",
+            "nope=number",
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
 
@@ -263,11 +339,30 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
 
     let out = load(
         dir.path(),
-        &[ragged.to_str().unwrap(), "--title", "R", "--department", "D", "--id", "rag1-good", "--skip-bad-rows", "--report", dir.path().join("skip.json").to_str().unwrap()],
+        &[
+            ragged.to_str().unwrap(),
+            "--title",
+            "R",
+            "--department",
+            "D",
+            "--id",
+            "rag1-good",
+            "--skip-bad-rows",
+            "--report",
+            dir.path().join("skip.json").to_str().unwrap(),
+        ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bad_rows = std::fs::read_to_string(dir.path().join("skip.bad-rows.csv")).unwrap();
-    assert!(bad_rows.lines().nth(1).unwrap().starts_with("5,"), "{bad_rows}");
+    assert!(
+        bad_rows.lines().nth(1).unwrap().starts_with("5,"),
+        "{bad_rows}"
+    );
     let server = Server::start(&["serve"], dir.path());
     let rows = server.json("/resource/rag1-good.json?$order=a");
     assert_eq!(rows.as_array().unwrap().len(), 3);
@@ -284,14 +379,29 @@ fn settings_come_from_the_environment_and_files() {
 
     let out = load(
         dir.path(),
-        &[sample("la-riots.csv").to_str().unwrap(), "--title", "Riots", "--department", "Archives", "--id", "lari-1992"],
+        &[
+            sample("la-riots.csv").to_str().unwrap(),
+            "--title",
+            "Riots",
+            "--department",
+            "Archives",
+            "--id",
+            "lari-1992",
+        ],
     );
     assert_eq!(out.status.code(), Some(0));
     let server = Server::start_with_env(&["serve"], dir.path(), &[("CIVIC_MAX_LIMIT", "10")]);
     let (status, body) = server.get("/resource/lari-1992.json?$limit=11");
     assert_eq!(status, 400);
     assert!(body.contains("req.row-limit-exceeded"));
-    assert_eq!(server.json("/resource/lari-1992.json?$limit=10").as_array().unwrap().len(), 10);
+    assert_eq!(
+        server
+            .json("/resource/lari-1992.json?$limit=10")
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
 }
 
 #[test]
@@ -339,7 +449,12 @@ cost = "Estimated cost in dollars"
             meta.to_str().unwrap(),
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let server = Server::start(&["serve"], dir.path());
     let view = server.json("/api/views/perm-2024.json");
@@ -347,7 +462,10 @@ cost = "Estimated cost in dollars"
     assert_eq!(view["category"], "Housing");
     assert_eq!(view["licenseId"], "CC0-1.0");
     assert_eq!(view["attribution"], "Building Division");
-    assert_eq!(view["metadata"]["custom_fields"]["Department"]["Steward"], "Permit Desk");
+    assert_eq!(
+        view["metadata"]["custom_fields"]["Department"]["Steward"],
+        "Permit Desk"
+    );
     let cost = view["columns"]
         .as_array()
         .unwrap()
@@ -362,15 +480,29 @@ cost = "Estimated cost in dollars"
     assert_eq!(rows[0]["cost"], "12345678901234567890.12");
     assert_eq!(rows[1]["cost"], "10.5");
     assert_eq!(rows[0]["issued"], "2024-05-01T00:00:00.000");
-    assert_eq!(rows[0]["location"]["coordinates"], serde_json::json!([-104.8, 39.7]));
-    let total = server.json(&format!("/resource/perm-2024.json?$select={}", enc("sum(cost)")));
+    assert_eq!(
+        rows[0]["location"]["coordinates"],
+        serde_json::json!([-104.8, 39.7])
+    );
+    let total = server.json(&format!(
+        "/resource/perm-2024.json?$select={}",
+        enc("sum(cost)")
+    ));
     assert_eq!(total[0]["sum_cost"], "12345678901234567900.62");
 
     let bad_meta = dir.path().join("bad.toml");
     std::fs::write(&bad_meta, "colour = \"blue\"\n").unwrap();
     let out = load(
         dir.path(),
-        &[data.to_str().unwrap(), "--title", "P", "--department", "D", "--meta", bad_meta.to_str().unwrap()],
+        &[
+            data.to_str().unwrap(),
+            "--title",
+            "P",
+            "--department",
+            "D",
+            "--meta",
+            bad_meta.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("colour"));

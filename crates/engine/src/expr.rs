@@ -138,7 +138,7 @@ fn float(e: Expr) -> Expr {
 
 /// `case(c1, v1, c2, v2, ...)`: the first value whose condition holds, else null.
 fn case(args: Vec<Expr>) -> Result<Expr> {
-    if args.is_empty() || args.len() % 2 != 0 {
+    if args.is_empty() || !args.len().is_multiple_of(2) {
         return Err(EngineError::Unsupported(
             "case takes pairs of condition and value".into(),
         ));
@@ -157,10 +157,9 @@ pub fn same(a: &TypedExpr, b: &TypedExpr) -> bool {
         && match (&a.kind, &b.kind) {
             (TypedKind::Column(x), TypedKind::Column(y)) => x == y,
             (TypedKind::Literal(x), TypedKind::Literal(y)) => x == y,
-            (
-                TypedKind::Call { func: f1, args: a1 },
-                TypedKind::Call { func: f2, args: a2 },
-            ) => f1 == f2 && a1.len() == a2.len() && a1.iter().zip(a2).all(|(x, y)| same(x, y)),
+            (TypedKind::Call { func: f1, args: a1 }, TypedKind::Call { func: f2, args: a2 }) => {
+                f1 == f2 && a1.len() == a2.len() && a1.iter().zip(a2).all(|(x, y)| same(x, y))
+            }
             _ => false,
         }
 }

@@ -5,9 +5,9 @@ use std::fs::File;
 use std::sync::{Arc, Mutex};
 
 use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::arrow::record_batch::RecordBatchReader;
 use datafusion::catalog::MemTable;
 use datafusion::logical_expr::{SortExpr, col};
-use datafusion::arrow::record_batch::RecordBatchReader;
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use tokio::sync::OnceCell;
 
@@ -58,7 +58,8 @@ impl TableCache {
 /// Reads a version's Parquet file into `partitions` contiguous runs of rows,
 /// so that each partition stays in `:id` order.
 fn load(path: &std::path::Path, partitions: usize) -> Result<MemTable> {
-    let storage = |e: &dyn std::fmt::Display| EngineError::Storage(format!("{}: {e}", path.display()));
+    let storage =
+        |e: &dyn std::fmt::Display| EngineError::Storage(format!("{}: {e}", path.display()));
     let file = File::open(path).map_err(|e| storage(&e))?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| storage(&e))?

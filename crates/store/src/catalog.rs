@@ -107,7 +107,11 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         for (position, c) in new.columns.iter().enumerate() {
-            let description = m.column_descriptions.get(&c.field_name).cloned().unwrap_or_default();
+            let description = m
+                .column_descriptions
+                .get(&c.field_name)
+                .cloned()
+                .unwrap_or_default();
             sqlx::query(
                 "INSERT INTO columns (dataset_id, position, field_name, name, type, description)
                  VALUES (?, ?, ?, ?, ?, ?)",
@@ -213,9 +217,25 @@ impl Store {
             datasets.push(d);
         }
 
-        let topics = self.facet(query, "topic", Filters { topic: false, ..Filters::ALL }).await?;
+        let topics = self
+            .facet(
+                query,
+                "topic",
+                Filters {
+                    topic: false,
+                    ..Filters::ALL
+                },
+            )
+            .await?;
         let departments = self
-            .facet(query, "department", Filters { department: false, ..Filters::ALL })
+            .facet(
+                query,
+                "department",
+                Filters {
+                    department: false,
+                    ..Filters::ALL
+                },
+            )
             .await?;
         Ok(CatalogPage {
             datasets,
@@ -225,7 +245,12 @@ impl Store {
         })
     }
 
-    async fn facet(&self, query: &CatalogQuery, column: &str, filters: Filters) -> Result<Vec<Facet>> {
+    async fn facet(
+        &self,
+        query: &CatalogQuery,
+        column: &str,
+        filters: Filters,
+    ) -> Result<Vec<Facet>> {
         let mut qb = QueryBuilder::<Sqlite>::new(format!(
             "SELECT d.{column} AS value, count(*) AS n FROM datasets d"
         ));
@@ -281,11 +306,15 @@ fn filtered(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, filters: Filter
     }
     if let (true, Some(topic)) = (filters.topic, &query.topic) {
         and(qb);
-        qb.push("lower(d.topic) = lower(").push_bind(topic.clone()).push(")");
+        qb.push("lower(d.topic) = lower(")
+            .push_bind(topic.clone())
+            .push(")");
     }
     if let (true, Some(department)) = (filters.department, &query.department) {
         and(qb);
-        qb.push("lower(d.department) = lower(").push_bind(department.clone()).push(")");
+        qb.push("lower(d.department) = lower(")
+            .push_bind(department.clone())
+            .push(")");
     }
     for tag in &query.tags {
         and(qb);

@@ -16,7 +16,9 @@ use soql::types::{CREATED_AT_FIELD, ID_FIELD, UPDATED_AT_FIELD};
 use crate::{Result, StoreError};
 
 pub fn version_path(dir: &Path, id: &str, version: i64) -> PathBuf {
-    dir.join("datasets").join(id).join(format!("v{version}.parquet"))
+    dir.join("datasets")
+        .join(id)
+        .join(format!("v{version}.parquet"))
 }
 
 /// The stored schema: the system fields, then the user columns.
@@ -84,7 +86,8 @@ fn write_file(temp: &Path, user: &Schema, batches: &[RecordBatch], now_ms: i64) 
         let n = batch.num_rows();
         let ids = Int64Array::from_iter_values(next_id..next_id + n as i64);
         let stamps = TimestampMillisecondArray::from(vec![now_ms; n]).with_timezone("UTC");
-        let mut columns: Vec<ArrayRef> = vec![Arc::new(ids), Arc::new(stamps.clone()), Arc::new(stamps)];
+        let mut columns: Vec<ArrayRef> =
+            vec![Arc::new(ids), Arc::new(stamps.clone()), Arc::new(stamps)];
         columns.extend(batch.columns().iter().cloned());
         let stored = RecordBatch::try_new(Arc::clone(&schema), columns).map_err(|e| parquet(&e))?;
         writer.write(&stored).map_err(|e| parquet(&e))?;

@@ -6,21 +6,23 @@ mod files;
 mod ids;
 mod model;
 
-pub use catalog::{CatalogQuery, CatalogPage, Facet};
+pub use catalog::{CatalogPage, CatalogQuery, Facet};
 pub use ids::{is_dataset_id, random_dataset_id};
 pub use model::{Column, Dataset, Metadata, NewColumn, NewDataset};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("a dataset with id `{0}` already exists")]
     AlreadyExists(String),
-    #[error("`{0}` is not a dataset id: ids are four lowercase letters or digits, a hyphen, and four more (`abcd-1234`)")]
+    #[error(
+        "`{0}` is not a dataset id: ids are four lowercase letters or digits, a hyphen, and four more (`abcd-1234`)"
+    )]
     BadId(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),

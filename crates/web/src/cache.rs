@@ -22,7 +22,12 @@ pub struct AnswerKey {
 }
 
 impl AnswerKey {
-    pub fn new(dataset_id: &str, version: i64, format: &'static str, params: &[(String, String)]) -> Self {
+    pub fn new(
+        dataset_id: &str,
+        version: i64,
+        format: &'static str,
+        params: &[(String, String)],
+    ) -> Self {
         let mut query: Vec<(String, String)> = params
             .iter()
             .filter(|(k, _)| k != "$$app_token")
@@ -39,7 +44,13 @@ impl AnswerKey {
     }
 
     fn size(&self) -> usize {
-        self.dataset_id.len() + self.query.iter().map(|(k, v)| k.len() + v.len() + 48).sum::<usize>() + 96
+        self.dataset_id.len()
+            + self
+                .query
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 48)
+                .sum::<usize>()
+            + 96
     }
 }
 
@@ -131,7 +142,10 @@ mod tests {
             "abcd-1234",
             1,
             "json",
-            &[("$$app_token".into(), "t".into()), ("$where".into(), "a".into())],
+            &[
+                ("$$app_token".into(), "t".into()),
+                ("$where".into(), "a".into()),
+            ],
         );
         assert!(cache.get(&with_token).is_some());
         let next_version = AnswerKey::new("abcd-1234", 2, "json", &[("$where".into(), "a".into())]);

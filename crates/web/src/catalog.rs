@@ -17,14 +17,17 @@ pub async fn search_catalog(
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
     let query = catalog_query(&params)?;
-    let wants_datasets = params
-        .iter()
-        .filter(|(k, _)| k == "only")
-        .all(|(_, v)| v.split(',').any(|o| matches!(o.trim(), "dataset" | "datasets")));
+    let wants_datasets = params.iter().filter(|(k, _)| k == "only").all(|(_, v)| {
+        v.split(',')
+            .any(|o| matches!(o.trim(), "dataset" | "datasets"))
+    });
     let page = app.store.search(&query).await?;
     let base = app.base_url(&headers);
     let (results, total): (Vec<Value>, i64) = if wants_datasets {
-        (page.datasets.iter().map(|d| result(d, &base)).collect(), page.total)
+        (
+            page.datasets.iter().map(|d| result(d, &base)).collect(),
+            page.total,
+        )
     } else {
         (Vec::new(), 0)
     };
@@ -68,14 +71,16 @@ fn number(key: &str, value: &str) -> Result<i64, ApiError> {
         .ok()
         .filter(|n| *n >= 0)
         .ok_or_else(|| {
-            ApiError::bad_parameter(key, format!("expected a whole number for {key}, found `{value}`"))
+            ApiError::bad_parameter(
+                key,
+                format!("expected a whole number for {key}, found `{value}`"),
+            )
         })
 }
 
 fn result(d: &Dataset, base: &str) -> Value {
-    let stamp = |t: &chrono::DateTime<chrono::Utc>| {
-        t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-    };
+    let stamp =
+        |t: &chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let permalink = format!("{base}/d/{}", d.id);
     json!({
         "resource": {

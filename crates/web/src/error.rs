@@ -55,11 +55,15 @@ impl ApiError {
     /// A query problem at a place in one parameter's text.
     pub fn query(error: &soql::SoqlError, parameter: &str, text: &str) -> Self {
         let at = error.position(text);
-        ApiError::new(StatusCode::BAD_REQUEST, error.code.as_str(), error.message.clone())
-            .with_data(json!({
-                "parameter": parameter,
-                "position": { "line": at.line, "column": at.column },
-            }))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            error.code.as_str(),
+            error.message.clone(),
+        )
+        .with_data(json!({
+            "parameter": parameter,
+            "position": { "line": at.line, "column": at.column },
+        }))
     }
 
     pub fn body(&self) -> Value {

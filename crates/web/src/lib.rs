@@ -20,6 +20,7 @@ use axum::response::Response;
 use axum::routing::get;
 use engine::{Engine, Source};
 use store::{Dataset, Store};
+use tower_http::catch_panic::CatchPanicLayer;
 
 pub use error::ApiError;
 pub use settings::Settings;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/catalog/v1", get(catalog::search_catalog))
         .merge(pages::routes())
         .fallback(not_found)
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -96,6 +98,18 @@ async fn not_found() -> ApiError {
         "req.not-found",
         "nothing is served at this address",
     )
+}
+
+/// A panic is a bug: log it, and answer with the API's error envelope
+/// rather than a dropped connection.
+fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    use axum::response::IntoResponse;
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic");
+    ApiError::internal("handler panicked", detail).into_response()
 }
 
 /// One log line per request.
@@ -127,8 +141,7 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }

@@ -70,12 +70,20 @@ pub async fn browse_catalog(
         limit: PER_PAGE as i64,
         ..CatalogQuery::default()
     };
-    let mut catalog = app.store.search(&query).await.map_err(crate::ApiError::from)?;
+    let mut catalog = app
+        .store
+        .search(&query)
+        .await
+        .map_err(crate::ApiError::from)?;
     let pages = page_count(catalog.total.max(0) as u64, PER_PAGE);
     let page = asked.min(pages);
     if page > 1 {
         query.offset = ((page - 1) * PER_PAGE) as i64;
-        catalog = app.store.search(&query).await.map_err(crate::ApiError::from)?;
+        catalog = app
+            .store
+            .search(&query)
+            .await
+            .map_err(crate::ApiError::from)?;
     }
 
     let topics = facet_links(&catalog.topics, search.topic, |v| {

@@ -35,8 +35,14 @@ pub fn routes() -> Router<AppState> {
 async fn stylesheet() -> Response {
     let mut response = STYLESHEET.into_response();
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=3600"),
+    );
     response
 }
 
@@ -83,7 +89,7 @@ fn thousands(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -114,7 +120,10 @@ mod tests {
     fn links_leave_out_empty_values_and_encode_the_rest() {
         assert_eq!(link("/browse", &[("q", None)]), "/browse");
         assert_eq!(
-            link("/browse", &[("q", Some("a&b c")), ("topic", None), ("page", Some("2"))]),
+            link(
+                "/browse",
+                &[("q", Some("a&b c")), ("topic", None), ("page", Some("2"))]
+            ),
             "/browse?q=a%26b%20c&page=2"
         );
     }

@@ -15,7 +15,10 @@ use crate::error::ApiError;
 
 const TEMPLATES: [(&str, &str); 6] = [
     ("base.html", include_str!("../../templates/base.html")),
-    ("_summary.html", include_str!("../../templates/_summary.html")),
+    (
+        "_summary.html",
+        include_str!("../../templates/_summary.html"),
+    ),
     ("home.html", include_str!("../../templates/home.html")),
     ("browse.html", include_str!("../../templates/browse.html")),
     ("dataset.html", include_str!("../../templates/dataset.html")),
@@ -28,6 +31,8 @@ fn environment() -> &'static Environment<'static> {
         let mut env = Environment::new();
         // A misspelt variable is an error the page tests catch, not a blank.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
         for (name, source) in TEMPLATES {
             // `.html` names turn HTML auto-escaping on.
             env.add_template(name, source)
@@ -67,23 +72,26 @@ impl PageError {
     /// A fault on our side: logged in full once, shown without detail.
     fn internal(context: &str, error: impl std::fmt::Display) -> Self {
         tracing::error!(error = %error, "page {context}");
+        PageError::fault(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn fault(status: StatusCode) -> Self {
         PageError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
+            status,
             title: "Something went wrong".into(),
-            message: "This page could not be shown. The problem has been logged; please try again later.".into(),
+            message: FAULT.into(),
         }
     }
 }
+
+const FAULT: &str =
+    "This page could not be shown. The problem has been logged; please try again later.";
 
 impl From<ApiError> for PageError {
     fn from(e: ApiError) -> Self {
         if e.status.is_server_error() {
             // ApiError has already logged the detail.
-            return PageError {
-                status: e.status,
-                title: "Something went wrong".into(),
-                message: "This page could not be shown. The problem has been logged; please try again later.".into(),
-            };
+            return PageError::fault(e.status);
         }
         PageError {
             status: e.status,
@@ -96,7 +104,10 @@ impl From<ApiError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let ctx = context! { title => self.title, message => self.message };
-        match environment().get_template("error.html").and_then(|t| t.render(ctx)) {
+        match environment()
+            .get_template("error.html")
+            .and_then(|t| t.render(ctx))
+        {
             Ok(html) => (self.status, Html(html)).into_response(),
             Err(e) => {
                 tracing::error!(error = %e, "page error.html");

@@ -4,8 +4,8 @@
 use chrono::DateTime;
 use engine::arrow::array::{Array, ArrayRef, AsArray};
 use engine::arrow::datatypes::{
-    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type,
-    Int32Type, Int64Type, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
+    DataType, Date32Type, Decimal128Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type,
+    Int64Type, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
 
@@ -117,10 +117,8 @@ impl<'a> Cells<'a> {
                 let _ = write!(out, "POINT ({lon} {lat})");
             }
             Cells::Other(a) => {
-                let formatter = engine::arrow::util::display::ArrayFormatter::try_new(
-                    *a,
-                    &Default::default(),
-                );
+                let formatter =
+                    engine::arrow::util::display::ArrayFormatter::try_new(*a, &Default::default());
                 if let Ok(f) = formatter {
                     let _ = write!(out, "{}", f.value(row));
                 }
@@ -163,12 +161,14 @@ fn timestamp_millis(a: &dyn Array, unit: TimeUnit, row: usize) -> i64 {
     match unit {
         TimeUnit::Second => a.as_primitive::<TimestampSecondType>().value(row) * 1000,
         TimeUnit::Millisecond => a.as_primitive::<TimestampMillisecondType>().value(row),
-        TimeUnit::Microsecond => {
-            a.as_primitive::<TimestampMicrosecondType>().value(row).div_euclid(1000)
-        }
-        TimeUnit::Nanosecond => {
-            a.as_primitive::<TimestampNanosecondType>().value(row).div_euclid(1_000_000)
-        }
+        TimeUnit::Microsecond => a
+            .as_primitive::<TimestampMicrosecondType>()
+            .value(row)
+            .div_euclid(1000),
+        TimeUnit::Nanosecond => a
+            .as_primitive::<TimestampNanosecondType>()
+            .value(row)
+            .div_euclid(1_000_000),
     }
 }
 

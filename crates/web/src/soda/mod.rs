@@ -79,12 +79,15 @@ async fn answer(
     }
     body.push_str(&encoder.finish());
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     set_field_headers(&mut headers, &page.columns);
     // FIXME: a `$query` statement carries its own OFFSET, so its next page
     // cannot be a changed `$offset`; it gets a cursor with keyset paging.
-    let next_offset = (page.more && request.statement.is_none())
-        .then(|| request.offset + request.limit);
+    let next_offset =
+        (page.more && request.statement.is_none()).then(|| request.offset + request.limit);
     Ok(Answer {
         body: body.into(),
         headers: headers
@@ -115,7 +118,7 @@ pub async fn run_page(
     let rows = app.engine.query(&app.source(dataset), &typed).await?;
     let total: usize = rows.batches.iter().map(|b| b.num_rows()).sum();
     let keep = limit as usize;
-    let more = total > keep;
+    let more = keep > 0 && total > keep;
     let mut batches = Vec::with_capacity(rows.batches.len());
     let mut taken = 0;
     for batch in rows.batches {
@@ -174,12 +177,15 @@ pub async fn download(
             Ok(batch) => Ok(encoder.rows(&batch)),
             Err(e) => Err(std::io::Error::other(e.to_string())),
         }))
-        .chain(futures::stream::once(async move {
-            Ok(encoder_tail(format))
-        }));
+        .chain(futures::stream::once(
+            async move { Ok(encoder_tail(format)) },
+        ));
     let mut response = Response::new(Body::from_stream(body));
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!(
         "attachment; filename=\"{}.{}\"",
         dataset.id,
@@ -199,15 +205,13 @@ fn encoder_tail(format: Format) -> String {
 /// `abcd-1234.json` → the id and the format; no extension reads `Accept`.
 fn split_file<'a>(file: &'a str, headers: &HeaderMap) -> Result<(&'a str, Format), ApiError> {
     match file.rsplit_once('.') {
-        Some((id, ext)) => Format::from_extension(ext)
-            .map(|f| (id, f))
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::NOT_FOUND,
-                    "req.format.unsupported",
-                    format!("`.{ext}` is not a format served here; use .json, .csv or .geojson"),
-                )
-            }),
+        Some((id, ext)) => Format::from_extension(ext).map(|f| (id, f)).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "req.format.unsupported",
+                format!("`.{ext}` is not a format served here; use .json, .csv or .geojson"),
+            )
+        }),
         None => {
             let accept = headers
                 .get(header::ACCEPT)
@@ -259,7 +263,10 @@ fn set_common_headers(h: &mut HeaderMap, dataset: &Dataset, etag: &str) {
     if let Ok(v) = HeaderValue::from_str(&modified) {
         h.insert(header::LAST_MODIFIED, v);
     }
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
 }
 
 fn set_field_headers(h: &mut HeaderMap, columns: &[(String, SoqlType)]) {
@@ -277,7 +284,12 @@ fn set_field_headers(h: &mut HeaderMap, columns: &[(String, SoqlType)]) {
 }
 
 /// The same request with `$offset` moved on, as an absolute URL.
-fn next_page_url(app: &AppState, headers: &HeaderMap, uri: &axum::http::Uri, offset: u64) -> String {
+fn next_page_url(
+    app: &AppState,
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+    offset: u64,
+) -> String {
     let mut pairs: Vec<(String, String)> = uri
         .query()
         .map(|q| {
@@ -292,7 +304,12 @@ fn next_page_url(app: &AppState, headers: &HeaderMap, uri: &axum::http::Uri, off
         .iter()
         .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
         .collect();
-    format!("{}{}?{}", app.base_url(headers), uri.path(), query.join("&"))
+    format!(
+        "{}{}?{}",
+        app.base_url(headers),
+        uri.path(),
+        query.join("&")
+    )
 }
 
 fn url_pairs(query: &str) -> Vec<(String, String)> {

@@ -48,7 +48,11 @@ const CLAUSE_PARAMS: [&str; 9] = [
     "$select", "$where", "$order", "$group", "$having", "$limit", "$offset", "$q", "$query",
 ];
 
-pub fn parse(params: &[(String, String)], dataset: &Dataset, max_limit: u64) -> Result<Request, ApiError> {
+pub fn parse(
+    params: &[(String, String)],
+    dataset: &Dataset,
+    max_limit: u64,
+) -> Result<Request, ApiError> {
     let mut texts: Vec<(Clause, &'static str, String)> = Vec::new();
     let mut filters: Vec<(String, String)> = Vec::new();
     let mut statement = None;
@@ -64,7 +68,10 @@ pub fn parse(params: &[(String, String)], dataset: &Dataset, max_limit: u64) -> 
                 continue;
             }
             if texts.iter().any(|(_, n, _)| n == name) {
-                return Err(ApiError::bad_parameter(name, format!("{name} is given twice")));
+                return Err(ApiError::bad_parameter(
+                    name,
+                    format!("{name} is given twice"),
+                ));
             }
             texts.push((clause_of(name), name, value.clone()));
         } else if key == "$$bom" {
@@ -78,7 +85,10 @@ pub fn parse(params: &[(String, String)], dataset: &Dataset, max_limit: u64) -> 
         } else if key.starts_with('$') {
             return Err(ApiError::bad_parameter(
                 key,
-                format!("unknown parameter `{key}`; expected one of {}", CLAUSE_PARAMS.join(", ")),
+                format!(
+                    "unknown parameter `{key}`; expected one of {}",
+                    CLAUSE_PARAMS.join(", ")
+                ),
             ));
         } else {
             filters.push((key.clone(), value.clone()));
@@ -90,7 +100,9 @@ pub fn parse(params: &[(String, String)], dataset: &Dataset, max_limit: u64) -> 
             if let Some((_, name, _)) = texts.first() {
                 return Err(ApiError::bad_parameter(
                     name,
-                    format!("{name} cannot be combined with $query; write the whole query in $query"),
+                    format!(
+                        "{name} cannot be combined with $query; write the whole query in $query"
+                    ),
                 ));
             }
             soql::parse_query(text).map_err(|e| ApiError::query(&e, "$query", text))?
@@ -110,7 +122,11 @@ pub fn parse(params: &[(String, String)], dataset: &Dataset, max_limit: u64) -> 
 
     let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
     if limit > max_limit {
-        let parameter = if statement.is_some() { "$query" } else { "$limit" };
+        let parameter = if statement.is_some() {
+            "$query"
+        } else {
+            "$limit"
+        };
         return Err(ApiError::new(
             axum::http::StatusCode::BAD_REQUEST,
             "req.row-limit-exceeded",

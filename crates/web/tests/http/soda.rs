@@ -25,7 +25,10 @@ fn nypd() -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-fn count_where(rows: &[BTreeMap<String, String>], f: impl Fn(&BTreeMap<String, String>) -> bool) -> usize {
+fn count_where(
+    rows: &[BTreeMap<String, String>],
+    f: impl Fn(&BTreeMap<String, String>) -> bool,
+) -> usize {
     rows.iter().filter(|r| f(r)).count()
 }
 
@@ -36,9 +39,17 @@ fn rows(reply: &crate::support::Reply) -> Vec<Value> {
 #[tokio::test]
 async fn count_star_matches_the_file() {
     let app = TestApp::new().await;
-    let reply = app.get(&format!("/resource/nypd-hate.json?$select={}", q("count(*)"))).await;
+    let reply = app
+        .get(&format!(
+            "/resource/nypd-hate.json?$select={}",
+            q("count(*)")
+        ))
+        .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(rows(&reply), vec![serde_json::json!({ "count": nypd().len().to_string() })]);
+    assert_eq!(
+        rows(&reply),
+        vec![serde_json::json!({ "count": nypd().len().to_string() })]
+    );
     assert_eq!(reply.header("x-soda2-types"), r#"["number"]"#);
 }
 
@@ -75,19 +86,27 @@ async fn where_filters_match_the_file() {
     let cases: Vec<(&str, usize)> = vec![
         (
             "complaint_year_number >= 2022",
-            count_where(&data, |r| r["Complaint Year Number"].parse::<i64>().unwrap() >= 2022),
+            count_where(&data, |r| {
+                r["Complaint Year Number"].parse::<i64>().unwrap() >= 2022
+            }),
         ),
         (
             "county = 'KINGS' and law_code_category_description = 'FELONY'",
-            count_where(&data, |r| r["County"] == "KINGS" && r["Law Code Category Description"] == "FELONY"),
+            count_where(&data, |r| {
+                r["County"] == "KINGS" && r["Law Code Category Description"] == "FELONY"
+            }),
         ),
         (
             "county in ('BRONX', 'RICHMOND')",
-            count_where(&data, |r| r["County"] == "BRONX" || r["County"] == "RICHMOND"),
+            count_where(&data, |r| {
+                r["County"] == "BRONX" || r["County"] == "RICHMOND"
+            }),
         ),
         (
             "month_number between 3 and 5",
-            count_where(&data, |r| (3..=5).contains(&r["Month Number"].parse::<i64>().unwrap())),
+            count_where(&data, |r| {
+                (3..=5).contains(&r["Month Number"].parse::<i64>().unwrap())
+            }),
         ),
         (
             "bias_motive_description like 'ANTI-%'",
@@ -136,10 +155,17 @@ async fn where_filters_match_the_file() {
 async fn simple_filters_and_full_text_search() {
     let app = TestApp::new().await;
     let data = nypd();
-    let reply = app.get("/resource/nypd-hate.json?county=KINGS&$limit=5000").await;
-    assert_eq!(rows(&reply).len(), count_where(&data, |r| r["County"] == "KINGS"));
+    let reply = app
+        .get("/resource/nypd-hate.json?county=KINGS&$limit=5000")
+        .await;
+    assert_eq!(
+        rows(&reply).len(),
+        count_where(&data, |r| r["County"] == "KINGS")
+    );
 
-    let reply = app.get("/resource/nypd-hate.json?complaint_year_number=2021&$limit=5000").await;
+    let reply = app
+        .get("/resource/nypd-hate.json?complaint_year_number=2021&$limit=5000")
+        .await;
     assert_eq!(
         rows(&reply).len(),
         count_where(&data, |r| r["Complaint Year Number"] == "2021")
@@ -147,10 +173,15 @@ async fn simple_filters_and_full_text_search() {
 
     let expected = count_where(&data, |r| {
         let terms = ["anti-jewish", "kings"];
-        terms.iter().all(|t| r.values().any(|v| v.to_lowercase().contains(t)))
+        terms
+            .iter()
+            .all(|t| r.values().any(|v| v.to_lowercase().contains(t)))
     });
     let reply = app
-        .get(&format!("/resource/nypd-hate.json?$q={}&$limit=5000", q("Anti-Jewish KINGS")))
+        .get(&format!(
+            "/resource/nypd-hate.json?$q={}&$limit=5000",
+            q("Anti-Jewish KINGS")
+        ))
         .await;
     assert_eq!(rows(&reply).len(), expected);
     assert!(expected > 0);
@@ -164,7 +195,7 @@ async fn having_and_aliases() {
         *counts.entry(r["County"].clone()).or_default() += 1;
     }
     let mut expected: Vec<(String, usize)> = counts.into_iter().filter(|(_, n)| *n > 400).collect();
-    expected.sort_by(|a, b| b.1.cmp(&a.1));
+    expected.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     let reply = app
         .get(&format!(
             "/resource/nypd-hate.json?$select={}&$group=county&$having={}&$order={}",
@@ -194,15 +225,23 @@ async fn paging_without_order_is_stable_and_signals_the_next_page() {
     let mut offset = 0;
     loop {
         let reply = app
-            .get(&format!("/resource/nypd-hate.json?$select=:id,county&$limit=500&$offset={offset}"))
+            .get(&format!(
+                "/resource/nypd-hate.json?$select=:id,county&$limit=500&$offset={offset}"
+            ))
             .await;
         let page = rows(&reply);
         for r in &page {
-            assert!(seen.insert(r[":id"].as_str().unwrap().to_string()), "a row came twice");
+            assert!(
+                seen.insert(r[":id"].as_str().unwrap().to_string()),
+                "a row came twice"
+            );
         }
         let link = reply.header("link");
         if offset + 500 < total {
-            assert!(link.contains(&format!("%24offset={}", offset + 500)), "{link}");
+            assert!(
+                link.contains(&format!("%24offset={}", offset + 500)),
+                "{link}"
+            );
             assert!(link.ends_with("rel=\"next\""), "{link}");
         } else {
             assert_eq!(link, "", "no next page after the last");
@@ -220,16 +259,29 @@ async fn json_encoding_follows_soda() {
     let reply = app.get("/resource/nypd-hate.json?$limit=1").await;
     let row = &rows(&reply)[0];
     // 15-digit ids stay exact, as strings.
-    assert_eq!(row["full_complaint_id"], Value::String(first["Full Complaint ID"].clone()));
+    assert_eq!(
+        row["full_complaint_id"],
+        Value::String(first["Full Complaint ID"].clone())
+    );
     // Null keys are left out.
     assert!(row.get("arrest_date").is_none());
     // Floating timestamps with milliseconds and no zone.
     let (m, d, y) = {
         let parts: Vec<&str> = first["Record Create Date"].split('/').collect();
-        (parts[0].to_string(), parts[1].to_string(), parts[2].to_string())
+        (
+            parts[0].to_string(),
+            parts[1].to_string(),
+            parts[2].to_string(),
+        )
     };
-    assert_eq!(row["record_create_date"], Value::String(format!("{y}-{m}-{d}T00:00:00.000")));
-    assert_eq!(reply.header("content-type"), "application/json;charset=utf-8");
+    assert_eq!(
+        row["record_create_date"],
+        Value::String(format!("{y}-{m}-{d}T00:00:00.000"))
+    );
+    assert_eq!(
+        reply.header("content-type"),
+        "application/json;charset=utf-8"
+    );
     assert_eq!(reply.header("access-control-allow-origin"), "*");
     let fields: Vec<String> = serde_json::from_str(reply.header("x-soda2-fields")).unwrap();
     assert_eq!(fields[0], "full_complaint_id");
@@ -251,14 +303,23 @@ async fn csv_and_geojson_outputs() {
     let mut reader = csv::Reader::from_path(sample_path("la-riots.csv")).unwrap();
     let first = reader.records().next().unwrap().unwrap();
     let reply = app.get("/resource/lari-1992.geojson").await;
-    assert_eq!(reply.header("content-type"), "application/vnd.geo+json;charset=utf-8");
+    assert_eq!(
+        reply.header("content-type"),
+        "application/vnd.geo+json;charset=utf-8"
+    );
     let doc = reply.json();
     assert_eq!(doc["type"], "FeatureCollection");
     let features = doc["features"].as_array().unwrap();
     assert_eq!(features.len(), 63);
     let coordinates = &features[0]["geometry"]["coordinates"];
-    assert_eq!(coordinates[0].as_f64().unwrap(), first[9].parse::<f64>().unwrap());
-    assert_eq!(coordinates[1].as_f64().unwrap(), first[10].parse::<f64>().unwrap());
+    assert_eq!(
+        coordinates[0].as_f64().unwrap(),
+        first[9].parse::<f64>().unwrap()
+    );
+    assert_eq!(
+        coordinates[1].as_f64().unwrap(),
+        first[10].parse::<f64>().unwrap()
+    );
     assert_eq!(features[0]["properties"]["last_name"], first[1]);
 
     let request = Request::get("/resource/lari-1992?$limit=2")
@@ -301,7 +362,10 @@ async fn conditional_requests_answer_304() {
 async fn errors_name_the_parameter_and_the_position() {
     let app = TestApp::new().await;
     let reply = app
-        .get(&format!("/resource/nypd-hate.json?$where={}", q("county = 'KINGS' and countyy = 'X'")))
+        .get(&format!(
+            "/resource/nypd-hate.json?$where={}",
+            q("county = 'KINGS' and countyy = 'X'")
+        ))
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     let body = reply.json();
@@ -312,13 +376,41 @@ async fn errors_name_the_parameter_and_the_position() {
     assert_eq!(body["data"]["position"]["column"], 22);
 
     let cases = [
-        ("/resource/nypd-hate.json?$select=count(", 400, "query.soql.unexpected-eof"),
-        ("/resource/nypd-hate.json?$where=county%20%3D%205", 400, "query.soql.type-mismatch"),
-        ("/resource/nypd-hate.json?$limit=50001", 400, "req.row-limit-exceeded"),
-        ("/resource/nypd-hate.json?$limit=ten", 400, "req.bad-parameter"),
-        ("/resource/nypd-hate.json?$frobnicate=1", 400, "req.bad-parameter"),
-        ("/resource/nypd-hate.json?no_such_field=1", 400, "query.soql.no-such-column"),
-        ("/resource/zzzz-9999.json", 404, "query.dataset.does-not-exist"),
+        (
+            "/resource/nypd-hate.json?$select=count(",
+            400,
+            "query.soql.unexpected-eof",
+        ),
+        (
+            "/resource/nypd-hate.json?$where=county%20%3D%205",
+            400,
+            "query.soql.type-mismatch",
+        ),
+        (
+            "/resource/nypd-hate.json?$limit=50001",
+            400,
+            "req.row-limit-exceeded",
+        ),
+        (
+            "/resource/nypd-hate.json?$limit=ten",
+            400,
+            "req.bad-parameter",
+        ),
+        (
+            "/resource/nypd-hate.json?$frobnicate=1",
+            400,
+            "req.bad-parameter",
+        ),
+        (
+            "/resource/nypd-hate.json?no_such_field=1",
+            400,
+            "query.soql.no-such-column",
+        ),
+        (
+            "/resource/zzzz-9999.json",
+            404,
+            "query.dataset.does-not-exist",
+        ),
         ("/resource/nypd-hate.xml", 404, "req.format.unsupported"),
     ];
     for (uri, status, code) in cases {
@@ -344,9 +436,14 @@ async fn views_and_catalog_speak_socrata() {
     let found = app.get("/api/catalog/v1?q=hate").await.json();
     assert_eq!(found["resultSetSize"], 1);
     assert_eq!(found["results"][0]["resource"]["id"], "nypd-hate");
-    let fields = found["results"][0]["resource"]["columns_field_name"].as_array().unwrap();
+    let fields = found["results"][0]["resource"]["columns_field_name"]
+        .as_array()
+        .unwrap();
     assert!(fields.iter().any(|f| f == "county"));
-    assert_eq!(found["results"][0]["classification"]["domain_category"], "Public Safety");
+    assert_eq!(
+        found["results"][0]["classification"]["domain_category"],
+        "Public Safety"
+    );
     assert_eq!(
         found["results"][0]["classification"]["domain_metadata"][0],
         serde_json::json!({ "key": "Department", "value": "Police" })
@@ -356,7 +453,10 @@ async fn views_and_catalog_speak_socrata() {
     assert_eq!(history["resultSetSize"], 1);
     assert_eq!(history["results"][0]["resource"]["id"], "lari-1992");
 
-    let works = app.get("/api/catalog/v1?department=Public%20Works").await.json();
+    let works = app
+        .get("/api/catalog/v1?department=Public%20Works")
+        .await
+        .json();
     assert_eq!(works["results"][0]["resource"]["id"], "seat-wthr");
 
     let all = app.get("/api/catalog/v1?limit=2&offset=1").await.json();
@@ -370,13 +470,19 @@ async fn views_and_catalog_speak_socrata() {
 #[tokio::test]
 async fn repeated_queries_answer_the_same_from_the_cache() {
     let app = TestApp::new().await;
-    let uri = format!("/resource/nypd-hate.json?$where={}&$limit=10", q("county='BRONX'"));
+    let uri = format!(
+        "/resource/nypd-hate.json?$where={}&$limit=10",
+        q("county='BRONX'")
+    );
     let first = app.get(&uri).await;
     let second = app.get(&uri).await;
     assert_eq!(first.body, second.body);
     assert_eq!(first.header("link"), second.header("link"));
     assert!(second.header("link").contains("%24offset=10"));
-    assert_eq!(first.header("x-soda2-fields"), second.header("x-soda2-fields"));
+    assert_eq!(
+        first.header("x-soda2-fields"),
+        second.header("x-soda2-fields")
+    );
 
     let uncached = TestApp::with_settings(web::Settings {
         query_cache_mb: 0,
@@ -396,14 +502,29 @@ async fn nulls_sort_last_ascending_and_first_descending() {
         .collect();
     ages.sort();
 
-    let up = rows(&app.get("/resource/lari-1992.json?$select=age&$order=age").await);
+    let up = rows(
+        &app.get("/resource/lari-1992.json?$select=age&$order=age")
+            .await,
+    );
     assert_eq!(up.len(), ages.len() + 1);
     assert_eq!(up[0]["age"], Value::String(ages[0].to_string()));
-    assert!(up.last().unwrap().get("age").is_none(), "the null age comes last");
+    assert!(
+        up.last().unwrap().get("age").is_none(),
+        "the null age comes last"
+    );
 
-    let down = rows(&app.get(&format!("/resource/lari-1992.json?$select=age&$order={}", q("age DESC"))).await);
+    let down = rows(
+        &app.get(&format!(
+            "/resource/lari-1992.json?$select=age&$order={}",
+            q("age DESC")
+        ))
+        .await,
+    );
     assert!(down[0].get("age").is_none(), "the null age comes first");
-    assert_eq!(down[1]["age"], Value::String(ages.last().unwrap().to_string()));
+    assert_eq!(
+        down[1]["age"],
+        Value::String(ages.last().unwrap().to_string())
+    );
 }
 
 /// A decimal with at most one fraction digit, in tenths.
@@ -416,7 +537,11 @@ fn tenths(text: &str) -> i64 {
 fn from_tenths(n: i64) -> String {
     let (whole, fraction) = (n / 10, (n % 10).abs());
     let sign = if n < 0 && whole == 0 { "-" } else { "" };
-    if fraction == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction}") }
+    if fraction == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
+    }
 }
 
 #[tokio::test]
@@ -426,7 +551,10 @@ async fn aggregates_are_exact() {
     let mut by_weather: BTreeMap<String, Vec<i64>> = BTreeMap::new();
     for r in reader.records() {
         let r = r.unwrap();
-        by_weather.entry(r[5].to_string()).or_default().push(tenths(&r[2]));
+        by_weather
+            .entry(r[5].to_string())
+            .or_default()
+            .push(tenths(&r[2]));
     }
     let reply = app
         .get(&format!(
@@ -440,12 +568,25 @@ async fn aggregates_are_exact() {
     for (row, (weather, values)) in got.iter().zip(&by_weather) {
         assert_eq!(row["weather"], Value::String(weather.clone()));
         let sum: i64 = values.iter().sum();
-        assert_eq!(row["sum_temp_max"], Value::String(from_tenths(sum)), "{weather}");
-        assert_eq!(row["coldest"], Value::String(from_tenths(*values.iter().min().unwrap())));
-        assert_eq!(row["max_temp_max"], Value::String(from_tenths(*values.iter().max().unwrap())));
+        assert_eq!(
+            row["sum_temp_max"],
+            Value::String(from_tenths(sum)),
+            "{weather}"
+        );
+        assert_eq!(
+            row["coldest"],
+            Value::String(from_tenths(*values.iter().min().unwrap()))
+        );
+        assert_eq!(
+            row["max_temp_max"],
+            Value::String(from_tenths(*values.iter().max().unwrap()))
+        );
         assert_eq!(row["days"], Value::String(values.len().to_string()));
         let avg: f64 = row["avg_temp_max"].as_str().unwrap().parse().unwrap();
         let expected = sum as f64 / 10.0 / values.len() as f64;
-        assert!((avg - expected).abs() < 1e-4, "{weather}: {avg} vs {expected}");
+        assert!(
+            (avg - expected).abs() < 1e-4,
+            "{weather}: {avg} vs {expected}"
+        );
     }
 }

@@ -21,8 +21,7 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
     pub fn header(&self, name: &str) -> &str {
@@ -41,9 +40,27 @@ pub fn sample_path(file: &str) -> PathBuf {
 
 /// The samples the tests use, published under their demo ids.
 const SAMPLES: [(&str, &str, &str, &str, &str); 3] = [
-    ("nypd-hate", "nypd_hate_crimes.csv", "NYPD Hate Crimes", "Police", "Public Safety"),
-    ("lari-1992", "la-riots.csv", "Deaths in the 1992 Los Angeles Riots", "Library and Archives", "History"),
-    ("seat-wthr", "seattle-weather.csv", "Seattle Daily Weather", "Public Works", "Environment"),
+    (
+        "nypd-hate",
+        "nypd_hate_crimes.csv",
+        "NYPD Hate Crimes",
+        "Police",
+        "Public Safety",
+    ),
+    (
+        "lari-1992",
+        "la-riots.csv",
+        "Deaths in the 1992 Los Angeles Riots",
+        "Library and Archives",
+        "History",
+    ),
+    (
+        "seat-wthr",
+        "seattle-weather.csv",
+        "Seattle Daily Weather",
+        "Public Works",
+        "Environment",
+    ),
 ];
 
 impl TestApp {
@@ -93,7 +110,8 @@ impl TestApp {
     }
 
     pub async fn get(&self, uri: &str) -> Reply {
-        self.request(Request::get(uri).body(Body::empty()).expect("request")).await
+        self.request(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
     }
 
     pub async fn request(&self, request: Request<Body>) -> Reply {

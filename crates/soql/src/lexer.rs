@@ -104,9 +104,7 @@ impl Lexer<'_> {
             '\'' => TokenKind::Text(self.quoted('\'')?),
             '`' => self.back_quoted()?,
             ':' => self.system(),
-            '0'..='9' | '.' if c != '.' || self.peek_at(1).is_some_and(|d| d.is_ascii_digit()) => {
-                TokenKind::Number(self.number()?)
-            }
+            _ if self.at_number() => TokenKind::Number(self.number()?),
             c if is_word_start(c) => {
                 self.eat_while(is_word_char);
                 TokenKind::Word(self.text[start..self.pos].to_string())
@@ -114,6 +112,12 @@ impl Lexer<'_> {
             _ => self.punctuation(c),
         };
         Ok(self.token(kind, start))
+    }
+
+    /// A digit, or a point followed by one (`.5`).
+    fn at_number(&self) -> bool {
+        let is_digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        is_digit(self.peek()) || self.peek() == Some('.') && is_digit(self.peek_at(1))
     }
 
     fn token(&self, kind: TokenKind, start: usize) -> Token {

@@ -18,11 +18,11 @@ pub fn print_expr(expr: &Expr) -> String {
 
 /// A `$select` value: `[DISTINCT ]item, item`.
 pub fn print_selection(distinct: bool, items: &[SelectItem]) -> String {
-    let list = join(items);
-    if distinct {
-        format!("DISTINCT {list}")
-    } else {
-        list
+    match (distinct, items.is_empty()) {
+        (false, _) => join(items),
+        // An empty selection means every column, which DISTINCT must name.
+        (true, true) => "DISTINCT *".to_string(),
+        (true, false) => format!("DISTINCT {}", join(items)),
     }
 }
 

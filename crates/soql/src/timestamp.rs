@@ -16,6 +16,8 @@ pub(crate) fn parse_floating(text: &str) -> Option<i64> {
 
 /// Milliseconds since the Unix epoch. A trailing `Z` or `±HH:MM` offset is
 /// honoured; without one the time is read as UTC.
+// FIXME: without an offset the city's zone would be the better reading, but
+// this crate knows no zones; `check` would need the zone passed in.
 pub(crate) fn parse_fixed(text: &str) -> Option<i64> {
     let mut cursor = Cursor { rest: text };
     let local = cursor.date_time()?;

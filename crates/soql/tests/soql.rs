@@ -7,6 +7,8 @@ mod check;
 mod errors;
 #[path = "soql/grouping.rs"]
 mod grouping;
+#[path = "soql/names.rs"]
+mod names;
 #[path = "soql/parse.rs"]
 mod parse;
 #[path = "soql/props.rs"]

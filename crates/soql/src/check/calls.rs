@@ -161,32 +161,24 @@ pub(crate) fn call(
     }
     let typed = match shape {
         Shape::Count => count(scope, args, distinct, span)?,
-        _ => {
-            let args = type_all(scope, args)?;
-            by_shape(func, shape, args, span)?
-        }
-    };
-    refuse_nested_aggregate(&typed)?;
-    Ok(typed)
-}
-
-fn by_shape(func: Func, shape: Shape, args: Vec<TypedExpr>, span: Span) -> Result<TypedExpr> {
-    match shape {
+        Shape::Coalesce => coalesce(type_all(scope, args)?, span)?,
+        Shape::Case => case(type_all(scope, args)?, span)?,
         Shape::Fixed {
             params,
             required,
             returns,
-        } => Operator {
-            func,
-            params,
-            required,
-            returns,
+        } => {
+            let operator = Operator {
+                func,
+                params,
+                required,
+                returns,
+            };
+            operator.apply(type_all(scope, args)?, span)?
         }
-        .apply(args, span),
-        Shape::Coalesce => coalesce(args, span),
-        Shape::Case => case(args, span),
-        Shape::Count => Err(arity_error(func, "1 argument", args.len(), span)),
-    }
+    };
+    refuse_nested_aggregate(&typed)?;
+    Ok(typed)
 }
 
 fn count(scope: &Scope, args: &[Expr], distinct: bool, span: Span) -> Result<TypedExpr> {

@@ -18,7 +18,7 @@ pub(crate) struct Alias {
 /// The names visible in one clause.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Scope<'a> {
-    pub schema: &'a Schema,
+    schema: &'a Schema,
     aliases: &'a [Alias],
 }
 
@@ -36,9 +36,8 @@ impl<'a> Scope<'a> {
         Scope { schema, aliases }
     }
 
-    /// An explicit alias wins over a column of the same name; a column wins
-    /// over an implicit alias, so that adding a column never changes what
-    /// an old query means.
+    /// An explicit alias wins over a column of the same name. Implicit names
+    /// are numbered past every column's, so they never shadow one.
     pub fn resolve(&self, name: &str, span: Span) -> Result<TypedExpr, SoqlError> {
         if let Some(alias) = self.alias(name, true, span) {
             return Ok(alias);
@@ -47,10 +46,8 @@ impl<'a> Scope<'a> {
             let kind = TypedKind::Column(name.to_string());
             return Ok(TypedExpr { kind, ty, span });
         }
-        if let Some(alias) = self.alias(name, false, span) {
-            return Ok(alias);
-        }
-        Err(self.no_such_column(name, span))
+        self.alias(name, false, span)
+            .ok_or_else(|| self.no_such_column(name, span))
     }
 
     /// The aliased expression, its outer span moved to where the alias was

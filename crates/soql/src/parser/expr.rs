@@ -1,13 +1,12 @@
-//! The expression grammar, one function per precedence level, lowest first:
-//! OR, AND, NOT, comparisons (IS NULL, BETWEEN, IN, LIKE, `=` ...), `||`,
-//! `+ -`, `* / %`, `^`, unary `- +`, atoms.
+//! Operators, by precedence climbing. From loosest to tightest: OR, AND,
+//! NOT, comparisons (`=`, `<`, IS NULL, BETWEEN, IN, LIKE), `||`, `+ -`,
+//! `* / %`, `^` (grouping to the right), unary `- +`, then atoms.
 //!
-//! Every function hands back the tree's depth with it, so that a query
-//! nested too deeply for the checker and the engine to walk safely is
-//! refused here.
+//! Every step hands back the tree's depth with it, so that a query nested
+//! too deeply for the checker and the engine to walk safely is refused here.
 
-use super::{MAX_DEPTH, Parser, is_reserved};
-use crate::ast::{BinaryOp, Expr, ExprKind, Literal, Span, UnaryOp};
+use super::{MAX_DEPTH, MAX_NESTING, Parser};
+use crate::ast::{BinaryOp, Expr, ExprKind, Span, UnaryOp};
 use crate::error::{ErrorCode, SoqlError};
 use crate::lexer::TokenKind;
 
@@ -19,38 +18,52 @@ pub(super) struct Node {
     pub depth: usize,
 }
 
-fn comparison_op(kind: &TokenKind) -> Option<BinaryOp> {
-    match kind {
-        TokenKind::Eq => Some(BinaryOp::Eq),
-        TokenKind::NotEq => Some(BinaryOp::NotEq),
-        TokenKind::Lt => Some(BinaryOp::Lt),
-        TokenKind::LtEq => Some(BinaryOp::LtEq),
-        TokenKind::Gt => Some(BinaryOp::Gt),
-        TokenKind::GtEq => Some(BinaryOp::GtEq),
-        _ => None,
-    }
+/// Binding powers: how hard an operator holds the operand on its left, and
+/// the least power an operator inside its right operand must have. Left
+/// below right groups to the left; `^` has them the other way round.
+const OR: (u8, u8) = (2, 3);
+const AND: (u8, u8) = (4, 5);
+/// What `NOT` takes: anything but AND and OR.
+const NOT_OPERAND: u8 = 6;
+const COMPARISON: (u8, u8) = (8, 9);
+const CONCAT: (u8, u8) = (10, 11);
+const ADDITIVE: (u8, u8) = (12, 13);
+const MULTIPLICATIVE: (u8, u8) = (14, 15);
+const POWER: (u8, u8) = (17, 16);
+/// What a sign takes: an atom, or another sign.
+const SIGN_OPERAND: u8 = 18;
+
+/// What may follow a complete operand.
+#[derive(Debug, Clone, Copy)]
+enum Infix {
+    Binary(BinaryOp),
+    IsNull,
+    /// `BETWEEN`, `IN` or `LIKE`, possibly after `NOT`.
+    Range {
+        negated: bool,
+    },
 }
 
-fn too_deep(span: Span) -> SoqlError {
-    let message = format!("expected at most {MAX_DEPTH} levels of nesting, found more");
+fn too_deep(limit: usize, span: Span) -> SoqlError {
+    let message = format!("expected at most {limit} levels of nesting, found more");
     SoqlError::new(ErrorCode::BadParse, message, span)
 }
 
-fn leaf(kind: ExprKind, span: Span) -> Node {
+pub(super) fn leaf(kind: ExprKind, span: Span) -> Node {
     let expr = Expr { kind, span };
     Node { expr, depth: 1 }
 }
 
 /// The depth of a node over children of these depths, refused past the limit.
-fn depth_over(span: Span, children: impl IntoIterator<Item = usize>) -> Result<usize> {
+pub(super) fn depth_over(span: Span, children: impl IntoIterator<Item = usize>) -> Result<usize> {
     let depth = 1 + children.into_iter().max().unwrap_or(0);
     if depth > MAX_DEPTH {
-        return Err(too_deep(span));
+        return Err(too_deep(MAX_DEPTH, span));
     }
     Ok(depth)
 }
 
-fn branch(kind: ExprKind, span: Span, depth: usize) -> Node {
+pub(super) fn branch(kind: ExprKind, span: Span, depth: usize) -> Node {
     let expr = Expr { kind, span };
     Node { expr, depth }
 }
@@ -73,73 +86,109 @@ fn unary(op: UnaryOp, start: Span, operand: Node) -> Result<Node> {
     Ok(branch(ExprKind::Unary { op, expr }, span, depth))
 }
 
-impl Parser<'_> {
-    /// Runs a step that recurses, refusing input nested past `MAX_DEPTH`
-    /// before the recursion itself could exhaust the stack.
-    fn nested<T>(&mut self, step: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        if self.nesting >= MAX_DEPTH {
-            return Err(too_deep(self.peek().span));
-        }
-        self.nesting += 1;
-        let result = step(self);
-        self.nesting -= 1;
-        result
-    }
+fn symbol_operator(kind: &TokenKind) -> Option<(BinaryOp, (u8, u8))> {
+    let operator = match kind {
+        TokenKind::Eq => (BinaryOp::Eq, COMPARISON),
+        TokenKind::NotEq => (BinaryOp::NotEq, COMPARISON),
+        TokenKind::Lt => (BinaryOp::Lt, COMPARISON),
+        TokenKind::LtEq => (BinaryOp::LtEq, COMPARISON),
+        TokenKind::Gt => (BinaryOp::Gt, COMPARISON),
+        TokenKind::GtEq => (BinaryOp::GtEq, COMPARISON),
+        TokenKind::Concat => (BinaryOp::Concat, CONCAT),
+        TokenKind::Plus => (BinaryOp::Add, ADDITIVE),
+        TokenKind::Minus => (BinaryOp::Sub, ADDITIVE),
+        TokenKind::Star => (BinaryOp::Mul, MULTIPLICATIVE),
+        TokenKind::Slash => (BinaryOp::Div, MULTIPLICATIVE),
+        TokenKind::Percent => (BinaryOp::Mod, MULTIPLICATIVE),
+        TokenKind::Caret => (BinaryOp::Pow, POWER),
+        _ => return None,
+    };
+    Some(operator)
+}
 
+impl Parser<'_> {
     pub(super) fn expr(&mut self) -> Result<Expr> {
         Ok(self.expr_node()?.expr)
     }
 
-    fn expr_node(&mut self) -> Result<Node> {
-        self.nested(|p| p.chain(Parser::and, |p| p.eat_keyword("or").map(|_| BinaryOp::Or)))
+    pub(super) fn expr_node(&mut self) -> Result<Node> {
+        self.operand(0)
     }
 
-    /// `operand (op operand)*`, grouped to the left.
-    fn chain(
-        &mut self,
-        operand: fn(&mut Self) -> Result<Node>,
-        operator: impl Fn(&mut Self) -> Option<BinaryOp>,
-    ) -> Result<Node> {
-        let mut left = operand(self)?;
-        while let Some(op) = operator(self) {
-            left = binary(op, left, operand(self)?)?;
+    /// An expression whose operators all bind at least as hard as `min`.
+    /// Every recursion of the grammar passes through here, so the nesting
+    /// is counted here, before the stack could run out.
+    fn operand(&mut self, min: u8) -> Result<Node> {
+        if self.nesting >= MAX_NESTING {
+            return Err(too_deep(MAX_NESTING, self.peek().span));
+        }
+        self.nesting += 1;
+        let result = self.climb(min);
+        self.nesting -= 1;
+        result
+    }
+
+    fn climb(&mut self, min: u8) -> Result<Node> {
+        let mut left = self.prefix(min)?;
+        while let Some((infix, (left_power, right_power))) = self.peek_infix() {
+            if left_power < min {
+                break;
+            }
+            left = match infix {
+                Infix::Binary(op) => {
+                    self.bump();
+                    binary(op, left, self.operand(right_power)?)?
+                }
+                Infix::IsNull => {
+                    self.bump();
+                    self.is_null(left)?
+                }
+                Infix::Range { negated } => {
+                    // A bare BETWEEN, IN or LIKE is left for `range` to read.
+                    if negated {
+                        self.bump();
+                    }
+                    self.range(left, negated)?
+                }
+            };
         }
         Ok(left)
     }
 
-    fn and(&mut self) -> Result<Node> {
-        self.chain(Parser::not, |p| p.eat_keyword("and").map(|_| BinaryOp::And))
-    }
-
-    fn not(&mut self) -> Result<Node> {
-        let Some(start) = self.eat_keyword("not") else {
-            return self.comparison();
-        };
-        let operand = self.nested(Parser::not)?;
-        unary(UnaryOp::Not, start, operand)
-    }
-
-    /// Comparisons chain to the left: `a = b IS NULL` is `(a = b) IS NULL`.
-    fn comparison(&mut self) -> Result<Node> {
-        let mut left = self.concat()?;
-        loop {
-            left = if let Some(op) = comparison_op(&self.peek().kind) {
-                self.bump();
-                binary(op, left, self.concat()?)?
-            } else if self.eat_keyword("is").is_some() {
-                self.is_null(left)?
-            } else if self.peek().is_keyword("not") {
-                self.bump();
-                self.negatable(left, true)?
-            } else if ["between", "in", "like"]
-                .iter()
-                .any(|k| self.peek().is_keyword(k))
-            {
-                self.negatable(left, false)?
-            } else {
-                return Ok(left);
-            };
+    /// `NOT x` (where the context allows it), `-x`, `+x`, or an atom.
+    fn prefix(&mut self, min: u8) -> Result<Node> {
+        if min <= NOT_OPERAND && self.peek().is_keyword("not") {
+            let start = self.bump().span;
+            let operand = self.operand(NOT_OPERAND)?;
+            return unary(UnaryOp::Not, start, operand);
         }
+        let op = match self.peek().kind {
+            TokenKind::Minus => UnaryOp::Neg,
+            TokenKind::Plus => UnaryOp::Plus,
+            _ => return self.atom(),
+        };
+        let start = self.bump().span;
+        let operand = self.operand(SIGN_OPERAND)?;
+        unary(op, start, operand)
+    }
+
+    fn peek_infix(&self) -> Option<(Infix, (u8, u8))> {
+        let token = self.peek();
+        if let Some((op, powers)) = symbol_operator(&token.kind) {
+            return Some((Infix::Binary(op), powers));
+        }
+        let TokenKind::Word(word) = &token.kind else {
+            return None;
+        };
+        let infix = match word.to_ascii_lowercase().as_str() {
+            "or" => return Some((Infix::Binary(BinaryOp::Or), OR)),
+            "and" => return Some((Infix::Binary(BinaryOp::And), AND)),
+            "is" => Infix::IsNull,
+            "not" => Infix::Range { negated: true },
+            "between" | "in" | "like" => Infix::Range { negated: false },
+            _ => return None,
+        };
+        Some((infix, COMPARISON))
     }
 
     fn is_null(&mut self, operand: Node) -> Result<Node> {
@@ -157,31 +206,23 @@ impl Parser<'_> {
         Ok(branch(ExprKind::IsNull { expr, negated }, span, depth))
     }
 
-    /// `[NOT] BETWEEN`, `[NOT] IN`, `[NOT] LIKE`, any `NOT` already eaten.
-    fn negatable(&mut self, operand: Node, negated: bool) -> Result<Node> {
+    /// `BETWEEN`, `IN` or `LIKE`, after any `NOT`.
+    fn range(&mut self, operand: Node, negated: bool) -> Result<Node> {
         if self.eat_keyword("between").is_some() {
             self.between(operand, negated)
         } else if self.eat_keyword("in").is_some() {
             self.in_list(operand, negated)
         } else if self.eat_keyword("like").is_some() {
-            let pattern = self.concat()?;
-            let span = operand.expr.span.to(pattern.expr.span);
-            let depth = depth_over(span, [operand.depth, pattern.depth])?;
-            let kind = ExprKind::Like {
-                expr: Box::new(operand.expr),
-                pattern: Box::new(pattern.expr),
-                negated,
-            };
-            Ok(branch(kind, span, depth))
+            self.like(operand, negated)
         } else {
             Err(self.unexpected("`BETWEEN`, `IN` or `LIKE`"))
         }
     }
 
     fn between(&mut self, operand: Node, negated: bool) -> Result<Node> {
-        let low = self.concat()?;
+        let low = self.operand(COMPARISON.1)?;
         self.expect_keyword("and")?;
-        let high = self.concat()?;
+        let high = self.operand(COMPARISON.1)?;
         let span = operand.expr.span.to(high.expr.span);
         let depth = depth_over(span, [operand.depth, low.depth, high.depth])?;
         let kind = ExprKind::Between {
@@ -198,7 +239,8 @@ impl Parser<'_> {
         let items = self.comma_separated(Parser::expr_node)?;
         let end = self.expect(&TokenKind::RParen, "`,` or `)`")?;
         let span = operand.expr.span.to(end);
-        let depth = depth_over(span, items.iter().map(|i| i.depth).chain([operand.depth]))?;
+        let depths = items.iter().map(|i| i.depth).chain([operand.depth]);
+        let depth = depth_over(span, depths)?;
         let list = items.into_iter().map(|i| i.expr).collect();
         let expr = Box::new(operand.expr);
         Ok(branch(
@@ -212,136 +254,15 @@ impl Parser<'_> {
         ))
     }
 
-    fn concat(&mut self) -> Result<Node> {
-        let concat = |p: &mut Self| p.eat(&TokenKind::Concat).map(|_| BinaryOp::Concat);
-        self.chain(Parser::additive, concat)
-    }
-
-    fn additive(&mut self) -> Result<Node> {
-        self.chain(Parser::multiplicative, |p| {
-            let op = match p.peek().kind {
-                TokenKind::Plus => BinaryOp::Add,
-                TokenKind::Minus => BinaryOp::Sub,
-                _ => return None,
-            };
-            p.bump();
-            Some(op)
-        })
-    }
-
-    fn multiplicative(&mut self) -> Result<Node> {
-        self.chain(Parser::power, |p| {
-            let op = match p.peek().kind {
-                TokenKind::Star => BinaryOp::Mul,
-                TokenKind::Slash => BinaryOp::Div,
-                TokenKind::Percent => BinaryOp::Mod,
-                _ => return None,
-            };
-            p.bump();
-            Some(op)
-        })
-    }
-
-    /// `^` groups to the right: `2 ^ 3 ^ 2` is `2 ^ (3 ^ 2)`.
-    fn power(&mut self) -> Result<Node> {
-        let base = self.unary()?;
-        if self.eat(&TokenKind::Caret).is_none() {
-            return Ok(base);
-        }
-        let exponent = self.nested(Parser::power)?;
-        binary(BinaryOp::Pow, base, exponent)
-    }
-
-    fn unary(&mut self) -> Result<Node> {
-        let op = match self.peek().kind {
-            TokenKind::Minus => UnaryOp::Neg,
-            TokenKind::Plus => UnaryOp::Plus,
-            _ => return self.atom(),
-        };
-        let start = self.bump().span;
-        let operand = self.nested(Parser::unary)?;
-        unary(op, start, operand)
-    }
-
-    fn atom(&mut self) -> Result<Node> {
-        let token = self.peek().clone();
-        let kind = match token.kind {
-            TokenKind::Text(text) => ExprKind::Literal(Literal::Text(text)),
-            TokenKind::Number(number) => ExprKind::Literal(Literal::Number(number)),
-            TokenKind::System(name) => ExprKind::Column(name.to_ascii_lowercase()),
-            TokenKind::Quoted(name) => ExprKind::Column(name),
-            TokenKind::LParen => return self.parenthesized(),
-            TokenKind::Word(word) => return self.word(&word),
-            _ => return Err(self.unexpected("an expression")),
-        };
-        self.bump();
-        Ok(leaf(kind, token.span))
-    }
-
-    /// Parentheses leave no node of their own; the inner span widens to them.
-    fn parenthesized(&mut self) -> Result<Node> {
-        let start = self.bump().span;
-        let mut inner = self.expr_node()?;
-        let end = self.expect(&TokenKind::RParen, "`)`")?;
-        inner.expr.span = start.to(end);
-        Ok(inner)
-    }
-
-    /// A keyword literal, a function call or a column.
-    fn word(&mut self, word: &str) -> Result<Node> {
-        let lower = word.to_ascii_lowercase();
-        let literal = match lower.as_str() {
-            "true" => Some(Literal::Bool(true)),
-            "false" => Some(Literal::Bool(false)),
-            "null" => Some(Literal::Null),
-            _ => None,
-        };
-        if let Some(literal) = literal {
-            let span = self.bump().span;
-            return Ok(leaf(ExprKind::Literal(literal), span));
-        }
-        if is_reserved(&lower) {
-            return Err(self.unexpected("an expression"));
-        }
-        let span = self.bump().span;
-        if self.peek().kind == TokenKind::LParen {
-            return self.call(lower, span);
-        }
-        Ok(leaf(ExprKind::Column(lower), span))
-    }
-
-    /// The arguments of a call, `name` already read: `f()`, `f(a, b)`,
-    /// `count(*)`, `count(DISTINCT x)`.
-    fn call(&mut self, name: String, name_span: Span) -> Result<Node> {
-        self.bump();
-        let distinct = self.eat_keyword("distinct").is_some();
-        let args = if let Some(star) = self.star_argument(distinct) {
-            vec![star]
-        } else if distinct || self.peek().kind != TokenKind::RParen {
-            self.comma_separated(Parser::expr_node)?
-        } else {
-            Vec::new()
-        };
-        let end = self.expect(&TokenKind::RParen, "`,` or `)`")?;
-        let span = name_span.to(end);
-        let depth = depth_over(span, args.iter().map(|a| a.depth))?;
-        let args = args.into_iter().map(|a| a.expr).collect();
-        let kind = ExprKind::Call {
-            name,
-            args,
-            distinct,
+    fn like(&mut self, operand: Node, negated: bool) -> Result<Node> {
+        let pattern = self.operand(COMPARISON.1)?;
+        let span = operand.expr.span.to(pattern.expr.span);
+        let depth = depth_over(span, [operand.depth, pattern.depth])?;
+        let kind = ExprKind::Like {
+            expr: Box::new(operand.expr),
+            pattern: Box::new(pattern.expr),
+            negated,
         };
         Ok(branch(kind, span, depth))
-    }
-
-    /// `*` as the whole argument list, as in `count(*)`.
-    fn star_argument(&mut self, distinct: bool) -> Option<Node> {
-        let is_star_alone =
-            self.peek().kind == TokenKind::Star && self.peek_second().kind == TokenKind::RParen;
-        if distinct || !is_star_alone {
-            return None;
-        }
-        let span = self.bump().span;
-        Some(leaf(ExprKind::Star, span))
     }
 }

@@ -1,5 +1,6 @@
 //! Recursive-descent parser: one entry point per SODA parameter, and `$query`.
 
+mod atoms;
 mod expr;
 mod query;
 
@@ -17,7 +18,12 @@ pub(crate) const RESERVED: &[&str] = &[
 
 /// How deeply expressions may nest. The checker, the printer and the engine
 /// all walk trees recursively; this keeps them well inside a thread's stack.
-pub(crate) const MAX_DEPTH: usize = 5000;
+pub(crate) const MAX_DEPTH: usize = 100;
+
+/// How many grammar steps may be under way at once. Printing a tree adds at
+/// most one pair of parentheses per node, so twice the depth is enough for
+/// any tree that passes `MAX_DEPTH` to parse again.
+pub(crate) const MAX_NESTING: usize = 2 * MAX_DEPTH;
 
 pub(crate) fn is_reserved(word: &str) -> bool {
     RESERVED.iter().any(|r| r.eq_ignore_ascii_case(word))

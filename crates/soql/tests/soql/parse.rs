@@ -83,8 +83,15 @@ fn selections_print_items_and_aliases() {
             ),
             ("", ""),
             ("   ", ""),
+            ("DISTINCT *", "DISTINCT *"),
         ],
     );
+}
+
+#[test]
+fn an_empty_distinct_selection_names_every_column() {
+    assert_eq!(print_selection(true, &[]), "DISTINCT *");
+    assert_eq!(print_selection(false, &[]), "");
 }
 
 #[test]

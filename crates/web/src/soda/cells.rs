@@ -79,7 +79,7 @@ impl<'a> Cells<'a> {
         }
     }
 
-    /// Whether the JSON form is a bare literal rather than a quoted string.
+    /// The longitude and latitude of a point cell.
     pub fn point(&self, row: usize) -> Option<(f64, f64)> {
         match self {
             Cells::Point(a) => {
@@ -124,6 +124,19 @@ impl<'a> Cells<'a> {
                 }
             }
         }
+    }
+
+    /// Whether the plain form never holds a character JSON must escape
+    /// (digits, signs, points, dates), so it can go between quotes as is.
+    pub fn plain_is_json_safe(&self) -> bool {
+        matches!(
+            self,
+            Cells::Decimal(..)
+                | Cells::Integer(_)
+                | Cells::Float(_)
+                | Cells::Timestamp(..)
+                | Cells::Date(_)
+        )
     }
 
     /// Whether JSON writes this column as a bare literal (booleans) or an
@@ -174,45 +187,104 @@ fn timestamp_millis(a: &dyn Array, unit: TimeUnit, row: usize) -> i64 {
 
 /// `2014-10-13T00:00:00.000`, with `Z` for fixed timestamps.
 pub fn write_timestamp(ms: i64, zoned: bool, out: &mut String) {
-    use std::fmt::Write;
-    match DateTime::from_timestamp_millis(ms) {
-        Some(t) => {
+    let days = ms.div_euclid(86_400_000);
+    let in_day = ms.rem_euclid(86_400_000);
+    let (year, month, day) = civil_from_days(days);
+    if !(0..=9999).contains(&year) {
+        // Outside what four digits can say: fall back to chrono's form.
+        use std::fmt::Write;
+        if let Some(t) = DateTime::from_timestamp_millis(ms) {
             let _ = write!(out, "{}", t.naive_utc().format("%Y-%m-%dT%H:%M:%S%.3f"));
-            if zoned {
-                out.push('Z');
-            }
         }
-        None => {
-            let _ = write!(out, "{ms}");
-        }
+    } else {
+        let (hour, minute) = (in_day / 3_600_000, in_day / 60_000 % 60);
+        let (second, milli) = (in_day / 1000 % 60, in_day % 1000);
+        push_digits(out, year, 4);
+        out.push('-');
+        push_digits(out, month, 2);
+        out.push('-');
+        push_digits(out, day, 2);
+        out.push('T');
+        push_digits(out, hour, 2);
+        out.push(':');
+        push_digits(out, minute, 2);
+        out.push(':');
+        push_digits(out, second, 2);
+        out.push('.');
+        push_digits(out, milli, 3);
     }
+    if zoned {
+        out.push('Z');
+    }
+}
+
+/// Zero-padded decimal digits of a small non-negative number.
+fn push_digits(out: &mut String, value: i64, width: usize) {
+    let mut buf = [b'0'; 4];
+    let mut v = value;
+    for slot in buf[..width].iter_mut().rev() {
+        *slot = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    out.push_str(std::str::from_utf8(&buf[..width]).unwrap_or("0"));
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// An exact decimal with trailing zeros dropped: 150 at scale 2 is `1.5`.
 pub fn write_decimal(value: i128, scale: i8, out: &mut String) {
+    // 39 digits hold any i128; the rest is room for a scale's zeros.
+    let mut digits = [0u8; 80];
+    let mut n = value.unsigned_abs();
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+        if n == 0 {
+            break;
+        }
+    }
     if value < 0 {
         out.push('-');
     }
-    let digits = value.unsigned_abs().to_string();
     if scale <= 0 {
-        out.push_str(&digits);
-        for _ in 0..(-scale) {
+        for i in (0..len).rev() {
+            out.push(digits[i] as char);
+        }
+        for _ in 0..(-i32::from(scale)) {
             out.push('0');
         }
         return;
     }
     let scale = scale as usize;
-    let (whole, fraction) = if digits.len() > scale {
-        let (w, f) = digits.split_at(digits.len() - scale);
-        (w.to_string(), f.to_string())
-    } else {
-        ("0".to_string(), format!("{digits:0>scale$}"))
-    };
-    out.push_str(&whole);
-    let fraction = fraction.trim_end_matches('0');
-    if !fraction.is_empty() {
+    while len <= scale {
+        digits[len] = b'0';
+        len += 1;
+    }
+    // `digits` is little-endian: [0, scale) is the fraction.
+    for i in (scale..len).rev() {
+        out.push(digits[i] as char);
+    }
+    let first_kept = (0..scale).find(|&i| digits[i] != b'0');
+    if let Some(low) = first_kept {
         out.push('.');
-        out.push_str(fraction);
+        for i in (low..scale).rev() {
+            out.push(digits[i] as char);
+        }
     }
 }
 
@@ -234,6 +306,15 @@ mod tests {
         assert_eq!(decimal(123456789012345, 0), "123456789012345");
         assert_eq!(decimal(12, -2), "1200");
         assert_eq!(decimal(-1200, 2), "-12");
+        assert_eq!(decimal(5, 1), "0.5");
+        assert_eq!(
+            decimal(i128::MAX, 38),
+            "1.70141183460469231731687303715884105727"
+        );
+        assert_eq!(
+            decimal(1234567890123456789012, 2),
+            "12345678901234567890.12"
+        );
     }
 
     #[test]
@@ -244,5 +325,21 @@ mod tests {
         s.clear();
         write_timestamp(1_413_158_400_123, true, &mut s);
         assert_eq!(s, "2014-10-13T00:00:00.123Z");
+        for ms in [
+            -86_400_001,
+            0,
+            951_782_400_000,
+            4_107_542_399_999,
+            -62_135_596_800_000,
+        ] {
+            s.clear();
+            write_timestamp(ms, false, &mut s);
+            let expected = DateTime::from_timestamp_millis(ms)
+                .unwrap()
+                .naive_utc()
+                .format("%Y-%m-%dT%H:%M:%S%.3f")
+                .to_string();
+            assert_eq!(s, expected);
+        }
     }
 }

@@ -185,6 +185,11 @@ fn json_value(c: &Cells, row: usize, out: &mut String) {
         JsonKind::Geometry => geometry(c, row, out),
         JsonKind::String => match c.text(row) {
             Some(text) => json_string(text, out),
+            None if c.plain_is_json_safe() => {
+                out.push('"');
+                c.write_plain(row, out);
+                out.push('"');
+            }
             None => {
                 let mut plain = String::new();
                 c.write_plain(row, &mut plain);

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::execution::SendableRecordBatchStream;
+use datafusion::execution::SessionState;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use soql::TypedQuery;
 
@@ -55,7 +56,9 @@ pub struct Rows {
 
 /// The query engine: a DataFusion context and the in-memory tables.
 pub struct Engine {
-    ctx: SessionContext,
+    /// Built once: cloning a session's state for every query costs more
+    /// than planning a small one.
+    state: Arc<SessionState>,
     tables: TableCache,
 }
 
@@ -65,7 +68,7 @@ impl Engine {
             .with_target_partitions(target_partitions.max(1))
             .with_batch_size(8192);
         Engine {
-            ctx: SessionContext::new_with_config(config),
+            state: Arc::new(SessionContext::new_with_config(config).state()),
             tables: TableCache::new(target_partitions.max(1)),
         }
     }
@@ -90,14 +93,15 @@ impl Engine {
     ) -> Result<SendableRecordBatchStream> {
         let table = self.tables.get(source).await?;
         let plan = plan::build(Arc::clone(&table), query)?;
-        let frame = datafusion::dataframe::DataFrame::new(self.ctx.state(), plan);
-        let physical = frame.create_physical_plan().await?;
+        let physical = self.state.create_physical_plan(&plan).await?;
         tracing::debug!(
             dataset.id = %source.dataset_id,
             plan = %datafusion::physical_plan::displayable(physical.as_ref()).indent(false),
             "query plan"
         );
-        let task = Arc::new(datafusion::execution::TaskContext::from(&self.ctx.state()));
+        let task = Arc::new(datafusion::execution::TaskContext::from(
+            self.state.as_ref(),
+        ));
         Ok(datafusion::physical_plan::execute_stream(physical, task)?)
     }
 

@@ -5,6 +5,7 @@ pub mod cache;
 pub mod catalog;
 pub mod error;
 pub mod pages;
+mod recent;
 pub mod settings;
 pub mod soda;
 pub mod views;
@@ -32,6 +33,7 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     pub settings: Arc<Settings>,
     pub answers: Arc<cache::AnswerCache>,
+    recent: Arc<recent::RecentDatasets>,
 }
 
 impl AppState {
@@ -41,16 +43,24 @@ impl AppState {
             store,
             engine: Arc::new(Engine::new(cores)),
             answers: Arc::new(cache::AnswerCache::new(settings.query_cache_mb)),
+            recent: Arc::default(),
             settings: Arc::new(settings),
         }
     }
 
     /// A dataset by id, or SODA's 404.
-    pub async fn dataset(&self, id: &str) -> Result<Dataset, ApiError> {
-        self.store
-            .dataset(id)
-            .await?
-            .ok_or_else(|| ApiError::no_dataset(id))
+    pub async fn dataset(&self, id: &str) -> Result<Arc<Dataset>, ApiError> {
+        if let Some(dataset) = self.recent.get(id) {
+            return Ok(dataset);
+        }
+        let dataset = Arc::new(
+            self.store
+                .dataset(id)
+                .await?
+                .ok_or_else(|| ApiError::no_dataset(id))?,
+        );
+        self.recent.put(Arc::clone(&dataset));
+        Ok(dataset)
     }
 
     /// The current version of a dataset, for the engine.

@@ -36,11 +36,12 @@ impl Request {
         if let Some(statement) = &self.statement {
             return ("$query", statement);
         }
-        self.texts
+        let text = self
+            .texts
             .iter()
             .find(|(c, _, _)| *c == clause)
-            .map(|(_, name, text)| (*name, text.as_str()))
-            .unwrap_or(("$where", ""))
+            .map_or("", |(_, _, text)| text.as_str());
+        (param_of(clause), text)
     }
 }
 
@@ -146,6 +147,20 @@ pub fn parse(
         limit,
         offset,
     })
+}
+
+fn param_of(clause: Clause) -> &'static str {
+    match clause {
+        Clause::Select => "$select",
+        Clause::Where => "$where",
+        Clause::Order => "$order",
+        Clause::Group => "$group",
+        Clause::Having => "$having",
+        Clause::Limit => "$limit",
+        Clause::Offset => "$offset",
+        Clause::Search => "$q",
+        Clause::Query => "$query",
+    }
 }
 
 fn clause_of(param: &str) -> Clause {

@@ -590,3 +590,13 @@ async fn aggregates_are_exact() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_group_without_a_selection_names_the_selection() {
+    let app = TestApp::new().await;
+    let reply = app.get("/resource/nypd-hate.json?$group=county").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let body = reply.json();
+    assert_eq!(body["code"], "query.soql.column-not-in-group-bys");
+    assert_eq!(body["data"]["parameter"], "$select");
+}

@@ -98,6 +98,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
+        .layer(middleware::map_response(open_reads))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -120,6 +121,18 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("a panic");
     ApiError::internal("handler panicked", detail).into_response()
+}
+
+/// Every API read may be fetched from any web page (CORS `*`): the data is public.
+async fn open_reads(uri: axum::http::Uri, mut response: Response) -> Response {
+    let path = uri.path();
+    if path.starts_with("/resource/") || path.starts_with("/api/") {
+        response.headers_mut().insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            axum::http::HeaderValue::from_static("*"),
+        );
+    }
+    response
 }
 
 /// One log line per request.

@@ -423,7 +423,9 @@ async fn errors_name_the_parameter_and_the_position() {
 #[tokio::test]
 async fn views_and_catalog_speak_socrata() {
     let app = TestApp::new().await;
-    let view = app.get("/api/views/nypd-hate.json").await.json();
+    let reply = app.get("/api/views/nypd-hate.json").await;
+    assert_eq!(reply.header("access-control-allow-origin"), "*");
+    let view = reply.json();
     assert_eq!(view["id"], "nypd-hate");
     assert_eq!(view["name"], "NYPD Hate Crimes");
     assert_eq!(view["category"], "Public Safety");

@@ -92,6 +92,11 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/resource/{file}", get(soda::resource))
+        .route("/resource/{id}/{file}", get(soda::show_row))
+        .route(
+            "/api/v3/views/{id}/{file}",
+            get(soda::v3::query_by_url).post(soda::v3::query_by_body),
+        )
         .route("/api/views/{file}", get(views::show_view))
         .route("/api/views/{id}/{file}", get(soda::download))
         .route("/api/catalog/v1", get(catalog::search_catalog))

@@ -4,6 +4,7 @@
 pub mod cells;
 pub mod format;
 pub mod params;
+pub mod v3;
 
 use axum::body::Body;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -58,6 +59,45 @@ pub async fn resource(
             h.insert(header::LINK, value);
         }
     }
+    Ok(response)
+}
+
+/// `GET /resource/{id}/{row_id}.json`: one row by its `:id`, as an object.
+pub async fn show_row(
+    State(app): State<AppState>,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let row_id = file.strip_suffix(".json").unwrap_or(&file);
+    let not_found = || {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "soda.row.not-found",
+            format!("dataset `{id}` has no row `{row_id}`"),
+        )
+    };
+    if row_id.is_empty() || !row_id.bytes().all(|b| b.is_ascii_digit()) || row_id.len() > 18 {
+        return Err(not_found());
+    }
+    let dataset = app.dataset(&id).await?;
+    let params = vec![(":id".to_string(), row_id.to_string())];
+    let request = params::parse(&params, &dataset, app.settings.max_limit)?;
+    let typed = check(&request, &dataset)?;
+    let page = run_page(&app, &dataset, typed, 1).await?;
+    let mut encoder = encoder(Format::Json, &page.columns, false);
+    let mut body = String::new();
+    for batch in &page.batches {
+        body.push_str(&encoder.rows(batch));
+    }
+    let object = body.trim();
+    if object.is_empty() {
+        return Err(not_found());
+    }
+    let mut response = Response::new(Body::from(format!("{object}\n")));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(Format::Json.content_type()),
+    );
+    set_field_headers(response.headers_mut(), &page.columns);
     Ok(response)
 }
 
@@ -169,8 +209,21 @@ pub async fn download(
         return Ok(not_modified_response(&etag));
     }
 
-    let stream = app.engine.stream(&app.source(&dataset), &typed).await?;
-    let mut encoder = encoder(format, &engine::output_columns(&typed), bom);
+    stream_rows(&app, &dataset, &typed, format, bom, Some(&etag)).await
+}
+
+/// Streams every row a query yields, batch by batch, as a download.
+pub async fn stream_rows(
+    app: &AppState,
+    dataset: &Dataset,
+    typed: &TypedQuery,
+    format: Format,
+    bom: bool,
+    etag: Option<&str>,
+) -> Result<Response, ApiError> {
+    let stream = app.engine.stream(&app.source(dataset), typed).await?;
+    let columns = engine::output_columns(typed);
+    let mut encoder = encoder(format, &columns, bom);
     let head = encoder.start();
     let body = futures::stream::once(async move { Ok::<_, std::io::Error>(head) })
         .chain(stream.map(move |batch| match batch {
@@ -193,8 +246,10 @@ pub async fn download(
     )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
-    set_common_headers(h, &dataset, &etag);
-    set_field_headers(h, &engine::output_columns(&typed));
+    if let Some(etag) = etag {
+        set_common_headers(h, dataset, etag);
+    }
+    set_field_headers(h, &columns);
     Ok(response)
 }
 

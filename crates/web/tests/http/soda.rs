@@ -602,3 +602,114 @@ async fn a_group_without_a_selection_names_the_selection() {
     assert_eq!(body["code"], "query.soql.column-not-in-group-bys");
     assert_eq!(body["data"]["parameter"], "$select");
 }
+
+async fn post_json(app: &TestApp, uri: &str, body: &str) -> crate::support::Reply {
+    let request = Request::post(uri)
+        .header("content-type", "application/json")
+        .header("x-app-token", "any-token")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    app.request(request).await
+}
+
+#[tokio::test]
+async fn soda3_queries_page_through_a_statement() {
+    let app = TestApp::new().await;
+    let data = nypd();
+    let felonies: Vec<&BTreeMap<String, String>> = data
+        .iter()
+        .filter(|r| r["Law Code Category Description"] == "FELONY")
+        .collect();
+    let statement = "SELECT full_complaint_id WHERE law_code_category_description = 'FELONY'";
+
+    let mut ids = Vec::new();
+    for page in 1..=3 {
+        let body = serde_json::json!({
+            "query": statement,
+            "page": { "pageNumber": page, "pageSize": 500 },
+            "includeSynthetic": false,
+        });
+        let reply = post_json(
+            &app,
+            "/api/v3/views/nypd-hate/query.json",
+            &body.to_string(),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        for row in rows(&reply) {
+            ids.push(row["full_complaint_id"].as_str().unwrap().to_string());
+        }
+    }
+    let expected: Vec<String> = felonies
+        .iter()
+        .take(1500)
+        .map(|r| r["Full Complaint ID"].clone())
+        .collect();
+    assert_eq!(
+        ids, expected,
+        "pages come in file order without gaps or repeats"
+    );
+
+    let synthetic = post_json(
+        &app,
+        "/api/v3/views/nypd-hate/query.json",
+        r#"{"query": "SELECT *", "page": {"pageNumber": 1, "pageSize": 1}, "includeSynthetic": true}"#,
+    )
+    .await;
+    assert_eq!(rows(&synthetic)[0][":id"], "1");
+
+    let by_url = app
+        .get(&format!(
+            "/api/v3/views/nypd-hate/query.json?query={}&pageNumber=2&pageSize=500",
+            q(statement)
+        ))
+        .await;
+    let second: Vec<String> = rows(&by_url)
+        .iter()
+        .map(|r| r["full_complaint_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(second, expected[500..1000]);
+
+    let export = app
+        .get(&format!(
+            "/api/v3/views/nypd-hate/export.csv?query={}",
+            q(statement)
+        ))
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert_eq!(export.body.lines().count(), felonies.len() + 1);
+
+    let bad = post_json(&app, "/api/v3/views/nypd-hate/query.json", "{not json").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.json()["code"], "req.body.malformed-json");
+    let misspelt = post_json(
+        &app,
+        "/api/v3/views/nypd-hate/query.json",
+        r#"{"query": "SELECT countyy"}"#,
+    )
+    .await;
+    assert_eq!(misspelt.json()["code"], "query.soql.no-such-column");
+    assert_eq!(misspelt.json()["data"]["parameter"], "$query");
+    assert_eq!(misspelt.json()["data"]["position"]["column"], 8);
+}
+
+#[tokio::test]
+async fn one_row_by_its_id() {
+    let app = TestApp::new().await;
+    let data = nypd();
+    let reply = app.get("/resource/nypd-hate/3.json").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let row = reply.json();
+    assert_eq!(
+        row["full_complaint_id"],
+        Value::String(data[2]["Full Complaint ID"].clone())
+    );
+    for missing in [
+        "/resource/nypd-hate/99999.json",
+        "/resource/nypd-hate/abc.json",
+    ] {
+        let reply = app.get(missing).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{missing}");
+        assert_eq!(reply.json()["code"], "soda.row.not-found");
+    }
+}

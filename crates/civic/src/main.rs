@@ -40,6 +40,8 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
+        #[command(flatten)]
+        tls: Tls,
     },
     /// Load the bundled sample datasets on first start, then serve.
     Demo {
@@ -48,6 +50,17 @@ enum Command {
     },
     /// Publish a CSV, JSON or GeoJSON file as a new dataset.
     Load(load::LoadArgs),
+}
+
+/// HTTPS: a certificate chain and its private key, both PEM.
+#[derive(Args, Clone, Default)]
+pub struct Tls {
+    /// Serve HTTPS with this certificate chain (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
 /// How a command failed, which decides the exit code.
@@ -100,11 +113,11 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), Failure> {
     let settings = config::settings(&cli.global)?;
     match cli.command {
-        Command::Serve { listen } => serve(&cli.global, settings, listen).await,
+        Command::Serve { listen, tls } => serve(&cli.global, settings, listen, tls).await,
         Command::Demo { listen } => {
             let store = store::Store::open(&cli.global.data_dir).await?;
             demo::load_samples(&store).await?;
-            serve(&cli.global, settings, listen).await
+            serve(&cli.global, settings, listen, Tls::default()).await
         }
         Command::Load(args) => load::run(&cli.global, args).await,
     }
@@ -114,15 +127,33 @@ async fn serve(
     global: &Global,
     settings: web::Settings,
     listen: SocketAddr,
+    tls: Tls,
 ) -> Result<(), Failure> {
     use anyhow::Context;
+    let tls = match (&tls.tls_cert, &tls.tls_key) {
+        (Some(cert), Some(key)) => Some(web::load_tls(cert, key).await.with_context(|| {
+            format!(
+                "reading the certificate {} and key {}",
+                cert.display(),
+                key.display()
+            )
+        })?),
+        _ => None,
+    };
     let store = store::Store::open(&global.data_dir).await?;
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
+    let state = web::AppState::new(store, settings);
+    let listener = std::net::TcpListener::bind(listen)
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%addr, data_dir = %global.data_dir.display(), "serving");
-    eprintln!("Civic is serving on http://{addr}");
-    web::serve(web::AppState::new(store, settings), listener).await?;
+    eprintln!("Civic is serving on {scheme}://{addr}");
+    match tls {
+        Some(config) => web::serve_tls(state, listener, config).await?,
+        None => {
+            listener.set_nonblocking(true)?;
+            web::serve(state, tokio::net::TcpListener::from_std(listener)?).await?
+        }
+    }
     Ok(())
 }

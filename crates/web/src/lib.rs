@@ -163,6 +163,32 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
         .await
 }
 
+pub use axum_server::tls_rustls::RustlsConfig as TlsConfig;
+
+/// Reads a certificate chain and its private key from PEM files.
+pub async fn load_tls(cert: &std::path::Path, key: &std::path::Path) -> std::io::Result<TlsConfig> {
+    TlsConfig::from_pem_file(cert, key).await
+}
+
+/// Serves HTTPS until Ctrl-C or SIGTERM.
+pub async fn serve_tls(
+    state: AppState,
+    listener: std::net::TcpListener,
+    config: TlsConfig,
+) -> std::io::Result<()> {
+    let handle = axum_server::Handle::new();
+    let stopping = handle.clone();
+    tokio::spawn(async move {
+        shutdown().await;
+        stopping.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+    });
+    listener.set_nonblocking(true)?;
+    axum_server::tls_rustls::from_tcp_rustls(listener, config)?
+        .handle(handle)
+        .serve(router(state).into_make_service())
+        .await
+}
+
 async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -15,11 +15,77 @@ pub struct CatalogQuery {
     /// Words that must all appear in the title, description, tags or column names.
     pub q: Option<String>,
     pub topic: Option<String>,
+    /// More topics, any of which may match (the Discovery API's repeated
+    /// `categories`); `topic`, when set, is one of them.
+    pub any_topics: Vec<String>,
     pub department: Option<String>,
+    pub attribution: Option<String>,
     pub tags: Vec<String>,
     pub ids: Vec<String>,
+    pub order: CatalogOrder,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// How catalog results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CatalogOrder {
+    /// Best match first when searching, newest first otherwise.
+    #[default]
+    Relevance,
+    Name {
+        descending: bool,
+    },
+    Updated {
+        descending: bool,
+    },
+    Created {
+        descending: bool,
+    },
+}
+
+impl CatalogOrder {
+    /// The Discovery API's `order`: `relevance`, `name`, `updatedAt`,
+    /// `createdAt`, each optionally followed by ` ASC` or ` DESC`.
+    pub fn parse(text: &str) -> Option<CatalogOrder> {
+        let mut words = text.split_whitespace();
+        let key = words.next()?.to_ascii_lowercase();
+        let direction = words.next().map(str::to_ascii_lowercase);
+        if words.next().is_some() {
+            return None;
+        }
+        let descending = match direction.as_deref() {
+            None => None,
+            Some("asc") => Some(false),
+            Some("desc") => Some(true),
+            Some(_) => return None,
+        };
+        Some(match key.as_str() {
+            "relevance" => CatalogOrder::Relevance,
+            "name" => CatalogOrder::Name {
+                descending: descending.unwrap_or(false),
+            },
+            "updatedat" | "updated_at" | "data_updated_at" => CatalogOrder::Updated {
+                descending: descending.unwrap_or(true),
+            },
+            "createdat" | "created_at" => CatalogOrder::Created {
+                descending: descending.unwrap_or(true),
+            },
+            _ => return None,
+        })
+    }
+
+    fn sql(self) -> &'static str {
+        match self {
+            CatalogOrder::Relevance => " ORDER BY d.updated_at DESC, d.title",
+            CatalogOrder::Name { descending: false } => " ORDER BY lower(d.title), d.id",
+            CatalogOrder::Name { descending: true } => " ORDER BY lower(d.title) DESC, d.id",
+            CatalogOrder::Updated { descending: false } => " ORDER BY d.updated_at, d.title",
+            CatalogOrder::Updated { descending: true } => " ORDER BY d.updated_at DESC, d.title",
+            CatalogOrder::Created { descending: false } => " ORDER BY d.created_at, d.title",
+            CatalogOrder::Created { descending: true } => " ORDER BY d.created_at DESC, d.title",
+        }
+    }
 }
 
 /// A value of a facet and how many datasets have it.
@@ -200,12 +266,15 @@ impl Store {
 
         let mut qb = QueryBuilder::<Sqlite>::new("SELECT d.* FROM datasets d");
         filtered(&mut qb, query, Filters::ALL);
-        if search_match(query).is_some() {
-            qb.push(" ORDER BY (SELECT bm25(catalog_search) FROM catalog_search WHERE catalog_search MATCH ");
-            qb.push_bind(search_match(query).unwrap_or_default());
-            qb.push(" AND catalog_search.id = d.id), d.title");
-        } else {
-            qb.push(" ORDER BY d.updated_at DESC, d.title");
+        match search_match(query) {
+            Some(m) if query.order == CatalogOrder::Relevance => {
+                qb.push(" ORDER BY (SELECT bm25(catalog_search) FROM catalog_search WHERE catalog_search MATCH ");
+                qb.push_bind(m);
+                qb.push(" AND catalog_search.id = d.id), d.title");
+            }
+            _ => {
+                qb.push(query.order.sql());
+            }
         }
         qb.push(" LIMIT ").push_bind(query.limit.max(0));
         qb.push(" OFFSET ").push_bind(query.offset.max(0));
@@ -254,10 +323,13 @@ impl Store {
         let mut qb = QueryBuilder::<Sqlite>::new(format!(
             "SELECT d.{column} AS value, count(*) AS n FROM datasets d"
         ));
-        filtered(&mut qb, query, filters);
+        let joined = if filtered(&mut qb, query, filters) {
+            "AND"
+        } else {
+            "WHERE"
+        };
         qb.push(format!(
-            " {} d.{column} IS NOT NULL AND d.{column} != '' GROUP BY d.{column} ORDER BY n DESC, value",
-            if has_conditions(query, filters) { "AND" } else { "WHERE" }
+            " {joined} d.{column} IS NOT NULL AND d.{column} != '' GROUP BY d.{column} ORDER BY n DESC, value"
         ));
         let rows = qb.build().fetch_all(&self.pool).await?;
         Ok(rows
@@ -284,15 +356,8 @@ impl Filters {
     };
 }
 
-fn has_conditions(query: &CatalogQuery, filters: Filters) -> bool {
-    search_match(query).is_some()
-        || (filters.topic && query.topic.is_some())
-        || (filters.department && query.department.is_some())
-        || !query.tags.is_empty()
-        || !query.ids.is_empty()
-}
-
-fn filtered(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, filters: Filters) {
+/// Adds the query's conditions as a WHERE clause; says whether there were any.
+fn filtered(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, filters: Filters) -> bool {
     let mut first = true;
     let mut and = |qb: &mut QueryBuilder<Sqlite>| {
         qb.push(if first { " WHERE " } else { " AND " });
@@ -304,10 +369,22 @@ fn filtered(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, filters: Filter
         qb.push_bind(m);
         qb.push(")");
     }
-    if let (true, Some(topic)) = (filters.topic, &query.topic) {
+    let topics: Vec<&String> = query.topic.iter().chain(&query.any_topics).collect();
+    if filters.topic && !topics.is_empty() {
         and(qb);
-        qb.push("lower(d.topic) = lower(")
-            .push_bind(topic.clone())
+        qb.push("lower(d.topic) IN (");
+        let mut list = qb.separated(", ");
+        for topic in topics {
+            list.push("lower(")
+                .push_bind_unseparated(topic.clone())
+                .push_unseparated(")");
+        }
+        qb.push(")");
+    }
+    if let Some(attribution) = &query.attribution {
+        and(qb);
+        qb.push("lower(d.attribution) = lower(")
+            .push_bind(attribution.clone())
             .push(")");
     }
     if let (true, Some(department)) = (filters.department, &query.department) {
@@ -331,6 +408,7 @@ fn filtered(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, filters: Filter
         }
         qb.push(")");
     }
+    !first
 }
 
 /// The words of `q` as an FTS5 query: every word, each as a prefix.

@@ -6,7 +6,7 @@ mod files;
 mod ids;
 mod model;
 
-pub use catalog::{CatalogPage, CatalogQuery, Facet};
+pub use catalog::{CatalogOrder, CatalogPage, CatalogQuery, Facet};
 pub use ids::{is_dataset_id, random_dataset_id};
 pub use model::{Column, Dataset, Metadata, NewColumn, NewDataset};
 

@@ -53,7 +53,16 @@ fn catalog_query(params: &[(String, String)]) -> Result<CatalogQuery, ApiError> 
     for (key, value) in params {
         match key.as_str() {
             "q" => query.q = Some(value.clone()),
-            "categories" | "category" => query.topic = list(value).into_iter().next(),
+            "categories" | "category" => query.any_topics.extend(list(value)),
+            "attribution" => query.attribution = Some(value.clone()),
+            "order" => {
+                query.order = store::CatalogOrder::parse(value).ok_or_else(|| {
+                    ApiError::bad_parameter(
+                        key,
+                        format!("expected relevance, name, updatedAt or createdAt (with ASC or DESC) for order, found `{value}`"),
+                    )
+                })?
+            }
             "tags" => query.tags.extend(list(value)),
             "department" => query.department = Some(value.clone()),
             "ids" => query.ids.extend(list(value)),

@@ -465,6 +465,22 @@ async fn views_and_catalog_speak_socrata() {
     assert_eq!(all["resultSetSize"], 3);
     assert_eq!(all["results"].as_array().unwrap().len(), 2);
 
+    let either = app
+        .get("/api/catalog/v1?categories=History&categories=Environment&order=name")
+        .await
+        .json();
+    let ids: Vec<&str> = either["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["resource"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["lari-1992", "seat-wthr"], "Deaths… before Seattle…");
+    let by_name_desc = app.get("/api/catalog/v1?order=name%20DESC").await.json();
+    assert_eq!(by_name_desc["results"][0]["resource"]["id"], "seat-wthr");
+    let bad_order = app.get("/api/catalog/v1?order=colour").await;
+    assert_eq!(bad_order.status, StatusCode::BAD_REQUEST);
+
     let by_column = app.get("/api/catalog/v1?q=precipitation").await.json();
     assert_eq!(by_column["results"][0]["resource"]["id"], "seat-wthr");
 }

@@ -4,7 +4,7 @@
 
 use anyhow::{Context, anyhow};
 use serde::Deserialize;
-use store::{Metadata, NewColumn, NewDataset, Store};
+use store::{Metadata, NewDataset, Store};
 
 const CATALOG: &str = include_str!("../../../samples/catalog.toml");
 
@@ -69,15 +69,7 @@ pub async fn load_samples(store: &Store) -> anyhow::Result<()> {
             title: sample.title,
             department: sample.department,
             meta: sample.meta,
-            columns: loaded
-                .columns
-                .iter()
-                .map(|c| NewColumn {
-                    field_name: c.field_name.clone(),
-                    name: c.name.clone(),
-                    ty: c.ty,
-                })
-                .collect(),
+            columns: crate::load::new_columns(&loaded),
         };
         let dataset = store
             .create_dataset(new, &loaded.schema, loaded.batches, chrono::Utc::now())

@@ -110,16 +110,21 @@ fn new_dataset(id: String, args: &LoadArgs, mut meta: Metadata, loaded: &Loaded)
         title: args.title.clone(),
         department: args.department.clone(),
         meta,
-        columns: loaded
-            .columns
-            .iter()
-            .map(|c| NewColumn {
-                field_name: c.field_name.clone(),
-                name: c.name.clone(),
-                ty: c.ty,
-            })
-            .collect(),
+        columns: new_columns(loaded),
     }
+}
+
+/// The catalog's columns for what a file loaded as.
+pub fn new_columns(loaded: &Loaded) -> Vec<NewColumn> {
+    loaded
+        .columns
+        .iter()
+        .map(|c| NewColumn {
+            field_name: c.field_name.clone(),
+            name: c.name.clone(),
+            ty: c.ty,
+        })
+        .collect()
 }
 
 fn parse_types(specs: &[String]) -> anyhow::Result<Vec<(String, SoqlType)>> {

@@ -6,24 +6,7 @@ use std::collections::BTreeMap;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-use crate::support::{Reply, TestApp, q, sample_path};
-
-/// The NYPD sample's rows, each as its header → value.
-fn nypd() -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(sample_path("nypd_hate_crimes.csv")).expect("csv");
-    let headers = reader.headers().expect("header").clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("record");
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+use crate::support::{Reply, TestApp, nypd, q, sample_path};
 
 /// The NYPD sample's columns in file order.
 fn nypd_headers() -> Vec<String> {

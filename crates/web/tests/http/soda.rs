@@ -6,24 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use serde_json::Value;
 
-use crate::support::{TestApp, q, sample_path};
-
-/// The NYPD sample as records of (header → value).
-fn nypd() -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(sample_path("nypd_hate_crimes.csv")).expect("csv");
-    let headers = reader.headers().expect("header").clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("record");
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
+use crate::support::{TestApp, nypd, q, sample_path};
 
 fn count_where(
     rows: &[BTreeMap<String, String>],

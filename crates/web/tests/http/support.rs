@@ -1,6 +1,7 @@
 //! A store in a temporary folder with some samples published, and a way to
 //! send requests to the router without a socket.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use axum::body::{Body, to_bytes};
@@ -36,6 +37,23 @@ pub fn sample_path(file: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../samples")
         .join(file)
+}
+
+/// The NYPD sample's rows, each as its header → value.
+pub fn nypd() -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(sample_path("nypd_hate_crimes.csv")).expect("csv");
+    let headers = reader.headers().expect("header").clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("record");
+            headers
+                .iter()
+                .zip(r.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
 }
 
 /// The samples the tests use, published under their demo ids.

@@ -10,8 +10,11 @@ use crate::Global;
 pub fn settings(global: &Global) -> anyhow::Result<Settings> {
     let file = match &global.config {
         Some(path) => {
-            if !path.exists() {
-                bail!("the settings file {} does not exist", path.display());
+            if !path.is_file() {
+                bail!(
+                    "the settings file {} does not exist or is not a file",
+                    path.display()
+                );
             }
             Some(path.clone())
         }
@@ -24,11 +27,15 @@ pub fn settings(global: &Global) -> anyhow::Result<Settings> {
         figment = figment.merge(Toml::file(path));
     }
     figment = figment.merge(Env::prefixed("CIVIC_").only(&names));
-    figment.extract().with_context(|| match &file {
+    let settings: Settings = figment.extract().with_context(|| match &file {
         Some(path) => format!(
             "reading settings from {} and CIVIC_* variables",
             path.display()
         ),
         None => "reading settings from CIVIC_* variables".to_string(),
-    })
+    })?;
+    if settings.max_limit == 0 {
+        bail!("max_limit must be at least 1");
+    }
+    Ok(settings)
 }

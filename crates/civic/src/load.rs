@@ -14,6 +14,7 @@ use crate::{Failure, Global};
 pub struct LoadArgs {
     /// The CSV, JSON or GeoJSON file.
     pub file: PathBuf,
+    /// The dataset's title, as the catalog shows it.
     #[arg(long)]
     pub title: String,
     /// The department that owns the dataset.
@@ -22,6 +23,7 @@ pub struct LoadArgs {
     /// The dataset id (`abcd-1234`); a random one when omitted.
     #[arg(long)]
     pub id: Option<String>,
+    /// The topic the catalog files it under (`Public Safety`, `Transportation`, ...).
     #[arg(long)]
     pub topic: Option<String>,
     /// A TOML or JSON file with more metadata (description, steward, license, ...).
@@ -39,6 +41,11 @@ pub struct LoadArgs {
 }
 
 pub async fn run(global: &Global, args: LoadArgs) -> Result<(), Failure> {
+    for (flag, value) in [("--title", &args.title), ("--department", &args.department)] {
+        if value.trim().is_empty() {
+            return Err(Failure::Usage(anyhow!("{flag} must not be empty")));
+        }
+    }
     let type_overrides = parse_types(&args.types).map_err(Failure::Usage)?;
     let meta = match &args.meta {
         Some(path) => read_meta(path).map_err(Failure::Usage)?,

@@ -38,6 +38,7 @@ pub struct Global {
 enum Command {
     /// Serve the portal and its APIs.
     Serve {
+        /// The address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         #[command(flatten)]
@@ -45,6 +46,7 @@ enum Command {
     },
     /// Load the bundled sample datasets on first start, then serve.
     Demo {
+        /// The address and port to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
     },
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("CIVIC_LOG")
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

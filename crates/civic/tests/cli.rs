@@ -332,6 +332,22 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
     );
     assert_eq!(out.status.code(), Some(2));
 
+    let out = load(
+        dir.path(),
+        &[
+            ragged.to_str().unwrap(),
+            "--title",
+            " ",
+            "--department",
+            "D",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an empty title is a usage error"
+    );
+
     assert_eq!(datasets_on_disk(dir.path()), 0);
     let server = Server::start(&["serve"], dir.path());
     assert_eq!(server.json("/api/catalog/v1")["resultSetSize"], 0);
@@ -376,6 +392,17 @@ fn settings_come_from_the_environment_and_files() {
         .output()
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
+    let folder = civic()
+        .arg("--config")
+        .arg(dir.path())
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(
+        folder.status.code(),
+        Some(2),
+        "a folder is not a settings file"
+    );
 
     let out = load(
         dir.path(),

@@ -30,7 +30,7 @@ pub enum IngestError {
     #[error("line {line}: {message}")]
     Malformed { line: u64, message: String },
 
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,

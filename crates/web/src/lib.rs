@@ -22,6 +22,7 @@ use axum::routing::get;
 use engine::{Engine, Source};
 use store::{Dataset, Store};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{self, CorsLayer};
 
 pub use error::ApiError;
 pub use settings::Settings;
@@ -103,7 +104,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .fallback(not_found)
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::map_response(open_reads))
+        .layer(open_reads())
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -128,16 +129,22 @@ fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     ApiError::internal("handler panicked", detail).into_response()
 }
 
-/// Every API read may be fetched from any web page (CORS `*`): the data is public.
-async fn open_reads(uri: axum::http::Uri, mut response: Response) -> Response {
-    let path = uri.path();
-    if path.starts_with("/resource/") || path.starts_with("/api/") {
-        response.headers_mut().insert(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            axum::http::HeaderValue::from_static("*"),
-        );
-    }
-    response
+/// Every read may be fetched from any web page (CORS `*`): the data is
+/// public. Preflights for app-token and JSON requests are answered too.
+fn open_reads() -> CorsLayer {
+    use axum::http::{HeaderName, Method};
+    let exposed = [
+        "x-soda2-fields",
+        "x-soda2-types",
+        "link",
+        "etag",
+        "last-modified",
+    ];
+    CorsLayer::new()
+        .allow_origin(cors::Any)
+        .allow_methods([Method::GET, Method::HEAD, Method::POST])
+        .allow_headers(cors::Any)
+        .expose_headers(exposed.map(HeaderName::from_static))
 }
 
 /// One log line per request.

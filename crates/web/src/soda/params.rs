@@ -30,6 +30,9 @@ pub struct Request {
 
 pub const DEFAULT_LIMIT: u64 = 1000;
 
+/// Far beyond any dataset's rows, and small enough for every layer below.
+pub const MAX_OFFSET: u64 = 1 << 53;
+
 impl Request {
     /// Where a checker error came from: the parameter's name and text.
     pub fn source_of(&self, clause: Clause) -> (&'static str, &str) {
@@ -121,7 +124,7 @@ pub fn parse(
         });
     }
 
-    let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+    let limit = query.limit.unwrap_or(DEFAULT_LIMIT.min(max_limit));
     if limit > max_limit {
         let parameter = if statement.is_some() {
             "$query"
@@ -139,6 +142,17 @@ pub fn parse(
         .with_data(json!({ "parameter": parameter, "max_limit": max_limit })));
     }
     let offset = query.offset.unwrap_or(0);
+    if offset > MAX_OFFSET {
+        let parameter = if statement.is_some() {
+            "$query"
+        } else {
+            "$offset"
+        };
+        return Err(ApiError::bad_parameter(
+            parameter,
+            format!("an offset may be at most {MAX_OFFSET}, and {offset} was asked for"),
+        ));
+    }
     Ok(Request {
         query,
         statement,

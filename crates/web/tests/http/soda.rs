@@ -712,3 +712,35 @@ async fn one_row_by_its_id() {
         assert_eq!(reply.json()["code"], "soda.row.not-found");
     }
 }
+
+#[tokio::test]
+async fn preflights_limits_and_offsets() {
+    let app = TestApp::with_settings(web::Settings {
+        max_limit: 10,
+        ..web::Settings::default()
+    })
+    .await;
+    let preflight = Request::options("/resource/nypd-hate.json")
+        .header("origin", "https://example.org")
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "x-app-token")
+        .body(Body::empty())
+        .unwrap();
+    let reply = app.request(preflight).await;
+    assert!(reply.status.is_success(), "{}", reply.status);
+    assert_eq!(reply.header("access-control-allow-origin"), "*");
+
+    // With no $limit the page is as large as the maximum allows.
+    let page = app.get("/resource/nypd-hate.json").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(rows(&page).len(), 10);
+    assert!(page.header("link").contains("%24offset=10"));
+
+    let far = app
+        .get("/resource/nypd-hate.json?$offset=18446744073709551615")
+        .await;
+    assert_eq!(far.status, StatusCode::BAD_REQUEST);
+    assert_eq!(far.json()["code"], "req.bad-parameter");
+    let past_the_end = app.get("/resource/nypd-hate.json?$offset=1000000").await;
+    assert_eq!(rows(&past_the_end).len(), 0);
+}

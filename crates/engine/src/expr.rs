@@ -123,6 +123,10 @@ impl Translator<'_> {
             Func::CountStar => datafusion::functions_aggregate::count::count_all(),
             Func::Count => agg::count(next()?),
             Func::CountDistinct => agg::count_distinct(next()?),
+            // FIXME: a Decimal128 sum that passes 38 digits wraps instead of
+            // failing, and avg keeps only four more fraction digits than its
+            // column; both want a wider accumulator (Decimal256) and full
+            // precision rounding, as Socrata answers.
             Func::Sum => agg::sum(next()?),
             Func::Avg => agg::avg(next()?),
             Func::Min => agg::min(next()?),

@@ -59,8 +59,8 @@ impl AnswerKey {
 pub struct Answer {
     pub body: Bytes,
     pub headers: Vec<(HeaderName, HeaderValue)>,
-    /// Where the next page starts, when more rows match.
-    pub next_offset: Option<u64>,
+    /// The parameter and value that ask for the next page, when more rows match.
+    pub next_page: Option<(&'static str, String)>,
 }
 
 #[derive(Clone)]
@@ -121,7 +121,7 @@ mod tests {
         Arc::new(Answer {
             body: Bytes::from(vec![b'x'; size]),
             headers: vec![],
-            next_offset: None,
+            next_page: None,
         })
     }
 

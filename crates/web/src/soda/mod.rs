@@ -53,8 +53,8 @@ pub async fn resource(
         h.insert(name.clone(), value.clone());
     }
     set_common_headers(h, &dataset, &etag);
-    if let Some(offset) = answer.next_offset {
-        let next = next_page_url(&app, &headers, &uri, offset);
+    if let Some((parameter, value)) = &answer.next_page {
+        let next = next_page_url(&app, &headers, &uri, parameter, value);
         if let Ok(value) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")) {
             h.insert(header::LINK, value);
         }
@@ -124,17 +124,14 @@ async fn answer(
         HeaderValue::from_static(format.content_type()),
     );
     set_field_headers(&mut headers, &page.columns);
-    // FIXME: a `$query` statement carries its own OFFSET, so its next page
-    // cannot be a changed `$offset`; it gets a cursor with keyset paging.
-    let next_offset =
-        (page.more && request.statement.is_none()).then(|| request.offset + request.limit);
+    let next_page = page.more.then(|| request.next_page());
     Ok(Answer {
         body: body.into(),
         headers: headers
             .into_iter()
             .filter_map(|(name, value)| Some((name?, value)))
             .collect(),
-        next_offset,
+        next_page,
     })
 }
 
@@ -338,23 +335,24 @@ fn set_field_headers(h: &mut HeaderMap, columns: &[(String, SoqlType)]) {
     }
 }
 
-/// The same request with `$offset` moved on, as an absolute URL.
+/// The same request with one parameter replaced, as an absolute URL.
 fn next_page_url(
     app: &AppState,
     headers: &HeaderMap,
     uri: &axum::http::Uri,
-    offset: u64,
+    parameter: &str,
+    value: &str,
 ) -> String {
     let mut pairs: Vec<(String, String)> = uri
         .query()
         .map(|q| {
             url_pairs(q)
                 .into_iter()
-                .filter(|(k, _)| k != "$offset")
+                .filter(|(k, _)| k != parameter)
                 .collect()
         })
         .unwrap_or_default();
-    pairs.push(("$offset".to_string(), offset.to_string()));
+    pairs.push((parameter.to_string(), value.to_string()));
     let query: Vec<String> = pairs
         .iter()
         .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))

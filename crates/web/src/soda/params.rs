@@ -21,6 +21,8 @@ pub struct Request {
     pub query: Query,
     /// The whole statement when it came as `$query`.
     pub statement: Option<String>,
+    /// That statement as parsed, before any `field=value` filters joined it.
+    pub statement_query: Option<Query>,
     pub texts: Vec<(Clause, &'static str, String)>,
     pub options: Options,
     /// The page size asked for, or the default.
@@ -34,6 +36,21 @@ pub const DEFAULT_LIMIT: u64 = 1000;
 pub const MAX_OFFSET: u64 = 1 << 53;
 
 impl Request {
+    /// The parameter and value that ask for the page after this one: a
+    /// moved `$offset`, or for a `$query` the statement with its OFFSET moved.
+    pub fn next_page(&self) -> (&'static str, String) {
+        let next = self.offset.saturating_add(self.limit);
+        match &self.statement_query {
+            Some(statement) => {
+                let mut statement = statement.clone();
+                statement.limit = Some(self.limit);
+                statement.offset = Some(next);
+                ("$query", soql::print_query(&statement))
+            }
+            None => ("$offset", next.to_string()),
+        }
+    }
+
     /// Where a checker error came from: the parameter's name and text.
     pub fn source_of(&self, clause: Clause) -> (&'static str, &str) {
         if let Some(statement) = &self.statement {
@@ -113,6 +130,7 @@ pub fn parse(
         }
         None => clauses(&texts)?,
     };
+    let statement_query = statement.as_ref().map(|_| query.clone());
     if include_system && query.select.is_empty() {
         query.select = vec![star(ExprKind::SystemStar), star(ExprKind::Star)];
     }
@@ -156,6 +174,7 @@ pub fn parse(
     Ok(Request {
         query,
         statement,
+        statement_query,
         texts,
         options,
         limit,

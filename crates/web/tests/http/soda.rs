@@ -744,3 +744,39 @@ async fn preflights_limits_and_offsets() {
     let past_the_end = app.get("/resource/nypd-hate.json?$offset=1000000").await;
     assert_eq!(rows(&past_the_end).len(), 0);
 }
+
+#[tokio::test]
+async fn a_query_statement_pages_by_its_link() {
+    let app = TestApp::new().await;
+    let data = nypd();
+    let expected: Vec<String> = data
+        .iter()
+        .filter(|r| r["County"] == "KINGS")
+        .map(|r| r["Full Complaint ID"].clone())
+        .collect();
+    let statement = "SELECT full_complaint_id WHERE county = 'KINGS' LIMIT 300";
+    let mut uri = format!("/resource/nypd-hate.json?$query={}", q(statement));
+    let mut ids = Vec::new();
+    for _ in 0..10 {
+        let reply = app.get(&uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+        ids.extend(
+            rows(&reply)
+                .iter()
+                .map(|r| r["full_complaint_id"].as_str().unwrap().to_string()),
+        );
+        let link = reply.header("link").to_string();
+        if link.is_empty() {
+            break;
+        }
+        let next = link.trim_start_matches('<').split('>').next().unwrap();
+        uri = next
+            .split_once("://")
+            .unwrap()
+            .1
+            .split_once('/')
+            .map(|(_, p)| format!("/{p}"))
+            .unwrap();
+    }
+    assert_eq!(ids, expected);
+}

@@ -15,6 +15,11 @@ use crate::{EngineError, Result, Source};
 
 type Slot = Arc<OnceCell<Arc<MemTable>>>;
 
+/// Rows per in-memory batch. Every scan walks the batch list (DataFusion
+/// sums their sizes for its statistics), so fewer, larger batches make a
+/// small query's fixed cost small; 64 Ki rows still lets a `LIMIT` stop early.
+const BATCH_ROWS: usize = 64 * 1024;
+
 /// Versions already read, keyed by dataset and version. A version never
 /// changes, so an entry never goes stale; a newer version evicts older ones.
 pub struct TableCache {
@@ -63,7 +68,7 @@ fn load(path: &std::path::Path, partitions: usize) -> Result<MemTable> {
     let file = File::open(path).map_err(|e| storage(&e))?;
     let reader = ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|e| storage(&e))?
-        .with_batch_size(8192)
+        .with_batch_size(BATCH_ROWS)
         .build()
         .map_err(|e| storage(&e))?;
     let schema = reader.schema();

@@ -489,7 +489,7 @@ def versions(a):
             return "?"
     return {
         "civic": out([a.civic, "--version"]),
-        "commit": out(["git", "-C", HERE, "rev-parse", "--short", "HEAD"]),
+        "commit": a.civic_commit or out(["git", "-C", HERE, "rev-parse", "--short", "HEAD"]),
         "sqlite-utils": out([os.path.join(a.venv, "bin", "sqlite-utils"), "--version"]),
         "datasette": out([os.path.join(a.venv, "bin", "datasette"), "--version"]),
         "sqlite": out([os.path.join(a.venv, "bin", "python"), "-c",
@@ -626,6 +626,7 @@ def main():
     p.add_argument("--wrk-threads", type=int, default=2)
     p.add_argument("--wrk-conns", type=int, default=8)
     p.add_argument("--export-runs", type=int, default=3)
+    p.add_argument("--civic-commit", help="the commit the binary was built from")
     p.add_argument("--pidfile", help="server pids are appended here (for run.sh's trap)")
     a = p.parse_args()
     a.civic = os.path.abspath(a.civic)

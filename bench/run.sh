@@ -43,6 +43,14 @@ trap 'exit 130' INT TERM
 mkdir -p "$DATA" "$WORK"
 rm -f "$PIDFILE"
 
+# The source the binary is built from (recorded in RESULTS.md).
+if [[ -z "${CIVIC_COMMIT:-}" ]]; then
+  CIVIC_COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [[ -n "$(git -C "$ROOT" status --porcelain -- crates Cargo.toml Cargo.lock 2>/dev/null)" ]]; then
+    CIVIC_COMMIT="$CIVIC_COMMIT+local changes"
+  fi
+fi
+
 # 1. Build Civic in the background: the first release build takes ~15 min.
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   log "cargo build --release (log: $WORK/build.log)"
@@ -102,4 +110,4 @@ fi
   --load-runs "${LOAD_RUNS:-3}" --wrk-rounds "${WRK_ROUNDS:-3}" \
   --wrk-seconds "${WRK_SECONDS:-15}" --wrk-threads "${WRK_THREADS:-2}" \
   --wrk-conns "${WRK_CONNS:-8}" --export-runs "${EXPORT_RUNS:-3}" \
-  --pidfile "$PIDFILE"
+  --civic-commit "$CIVIC_COMMIT" --pidfile "$PIDFILE"

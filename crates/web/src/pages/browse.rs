@@ -8,6 +8,7 @@ use serde::Serialize;
 use store::{CatalogQuery, Facet};
 
 use super::render::{PageError, Summary, render};
+use super::table::Pager;
 use super::{counted, link, page_count, page_number, param};
 use crate::AppState;
 
@@ -42,14 +43,6 @@ struct FacetLink {
     count: i64,
     url: String,
     selected: bool,
-}
-
-#[derive(Serialize)]
-struct Pager {
-    page: u64,
-    pages: u64,
-    previous: Option<String>,
-    next: Option<String>,
 }
 
 pub async fn browse_catalog(

@@ -162,12 +162,13 @@ struct Cell {
     numeric: bool,
 }
 
+/// Page N of M, with links to the neighbours when they exist.
 #[derive(Serialize)]
-struct Pager {
-    page: u64,
-    pages: u64,
-    previous: Option<String>,
-    next: Option<String>,
+pub(super) struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub previous: Option<String>,
+    pub next: Option<String>,
 }
 
 impl Table {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-use crate::support::{Reply, TestApp, nypd, q, sample_path};
+use crate::support::{Reply, TestApp, new_columns, nypd, q, sample_path};
 
 /// The NYPD sample's columns in file order.
 fn nypd_headers() -> Vec<String> {
@@ -134,15 +134,7 @@ async fn publish_many(app: &TestApp, n: usize) {
                 topic: Some("Budget".to_string()),
                 ..Default::default()
             },
-            columns: loaded
-                .columns
-                .iter()
-                .map(|c| store::NewColumn {
-                    field_name: c.field_name.clone(),
-                    name: c.name.clone(),
-                    ty: c.ty,
-                })
-                .collect(),
+            columns: new_columns(&loaded),
         };
         app.state
             .store
@@ -405,15 +397,7 @@ async fn every_metadata_field_is_shown_and_escaped() {
             attribution: Some("Parks Department".to_string()),
             ..Default::default()
         },
-        columns: loaded
-            .columns
-            .iter()
-            .map(|c| store::NewColumn {
-                field_name: c.field_name.clone(),
-                name: c.name.clone(),
-                ty: c.ty,
-            })
-            .collect(),
+        columns: new_columns(&loaded),
     };
     app.state
         .store

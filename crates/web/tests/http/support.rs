@@ -106,15 +106,7 @@ impl TestApp {
                     tags: vec!["sample".to_string()],
                     ..Default::default()
                 },
-                columns: loaded
-                    .columns
-                    .iter()
-                    .map(|c| store::NewColumn {
-                        field_name: c.field_name.clone(),
-                        name: c.name.clone(),
-                        ty: c.ty,
-                    })
-                    .collect(),
+                columns: new_columns(&loaded),
             };
             store
                 .create_dataset(new, &loaded.schema, loaded.batches, chrono::Utc::now())
@@ -148,6 +140,19 @@ impl TestApp {
             body: String::from_utf8(bytes.to_vec()).expect("UTF-8 body"),
         }
     }
+}
+
+/// The catalog's columns for what a file loaded as.
+pub fn new_columns(loaded: &ingest::Loaded) -> Vec<store::NewColumn> {
+    loaded
+        .columns
+        .iter()
+        .map(|c| store::NewColumn {
+            field_name: c.field_name.clone(),
+            name: c.name.clone(),
+            ty: c.ty,
+        })
+        .collect()
 }
 
 /// Encodes a query string value.

@@ -1,5 +1,8 @@
 //! Typed SoQL expressions to DataFusion expressions.
 
+mod regr_r2;
+mod unaccent;
+
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Column, ScalarValue};
 use datafusion::functions::expr_fn as f;
@@ -94,6 +97,15 @@ impl Translator<'_> {
             Func::StartsWith => f::starts_with(next()?, next()?),
             Func::Length => f::character_length(next()?),
             Func::Trim => f::btrim(vec![next()?]),
+            Func::Substring => {
+                let (text, start) = (next()?, whole(next()?));
+                match a.next() {
+                    Some(length) => f::substring(text, start, whole(length)),
+                    None => f::substr(text, start),
+                }
+            }
+            Func::Replace => f::replace(next()?, next()?, next()?),
+            Func::Unaccent => unaccent::unaccent(next()?),
             Func::Abs => f::abs(next()?),
             // FIXME: rounding goes through binary floats, so values beyond
             // 15 significant digits lose precision; decimal rounding belongs
@@ -107,7 +119,11 @@ impl Translator<'_> {
             }
             Func::Floor => f::floor(float(next()?)),
             Func::Ceil => f::ceil(float(next()?)),
+            Func::Ln => ln(next()?),
             Func::Coalesce => f::coalesce(std::iter::from_fn(|| a.next()).collect()),
+            Func::NullIf => f::nullif(next()?, next()?),
+            Func::Greatest => f::greatest(std::iter::from_fn(|| a.next()).collect()),
+            Func::Least => f::least(std::iter::from_fn(|| a.next()).collect()),
             Func::Case => case(std::iter::from_fn(|| a.next()).collect())?,
             Func::DateTruncY => f::date_trunc(lit("year"), next()?),
             Func::DateTruncYm => f::date_trunc(lit("month"), next()?),
@@ -131,6 +147,13 @@ impl Translator<'_> {
             Func::Avg => agg::avg(next()?),
             Func::Min => agg::min(next()?),
             Func::Max => agg::max(next()?),
+            // The statistics are inherently inexact, so they are computed in
+            // binary floats and answered as such, as Postgres does.
+            Func::StddevPop => agg::stddev_pop(float(next()?)),
+            Func::StddevSamp => agg::stddev(float(next()?)),
+            Func::RegrSlope => agg::regr_slope(float(next()?), float(next()?)),
+            Func::RegrIntercept => agg::regr_intercept(float(next()?), float(next()?)),
+            Func::RegrR2 => regr_r2::regr_r2(float(next()?), float(next()?)),
         };
         Ok(e)
     }
@@ -138,6 +161,20 @@ impl Translator<'_> {
 
 fn float(e: Expr) -> Expr {
     cast(e, DataType::Float64)
+}
+
+/// A number as a whole number of characters, rounded half away from zero as
+/// Postgres turns a numeric into an integer. Past 64 bits the cast fails and
+/// the query is refused.
+fn whole(e: Expr) -> Expr {
+    cast(f::round(vec![e]), DataType::Int64)
+}
+
+/// `ln(x)`, null rather than minus infinity or NaN where `x` is not positive.
+fn ln(x: Expr) -> Expr {
+    let x = float(x);
+    let positive = Box::new(x.clone().gt(lit(0.0)));
+    Expr::Case(Case::new(None, vec![(positive, Box::new(f::ln(x)))], None))
 }
 
 /// `case(c1, v1, c2, v2, ...)`: the first value whose condition holds, else null.

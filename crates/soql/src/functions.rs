@@ -63,6 +63,11 @@ pub(crate) enum Shape {
     },
     /// One or more arguments of one type; returns that type.
     Coalesce,
+    /// One or more arguments of one ordered type; returns that type
+    /// (`greatest`, `least`).
+    Extremum,
+    /// Two arguments of one type that can be compared; returns that type.
+    NullIf,
     /// Pairs of checkbox condition and value; returns the values' type.
     Case,
     /// `count(*)`, `count(x)`, `count(DISTINCT x)`.
@@ -79,6 +84,8 @@ const fn fixed(params: &'static [Param], returns: SoqlType) -> Shape {
 
 const TEXT: &[Param] = &[Param::Is(Text)];
 const NUMBER: &[Param] = &[Param::Is(Number)];
+const TWO_NUMBERS: &[Param] = &[Param::Is(Number), Param::Is(Number)];
+const THREE_TEXTS: &[Param] = &[Param::Is(Text), Param::Is(Text), Param::Is(Text)];
 const FLOATING: &[Param] = &[Param::Is(FloatingTimestamp)];
 const TIMESTAMP: &[Param] = &[Param::Timestamp];
 const ORDERED: &[Param] = &[Param::Ordered];
@@ -94,6 +101,17 @@ const FUNCTIONS: &[(&str, Func, Shape)] = &[
         Func::StartsWith,
         fixed(&[Param::Is(Text), Param::Is(Text)], Checkbox),
     ),
+    (
+        "substring",
+        Func::Substring,
+        Shape::Fixed {
+            params: &[Param::Is(Text), Param::Is(Number), Param::Is(Number)],
+            required: 2,
+            returns: Returns::Is(Text),
+        },
+    ),
+    ("replace", Func::Replace, fixed(THREE_TEXTS, Text)),
+    ("unaccent", Func::Unaccent, fixed(TEXT, Text)),
     ("abs", Func::Abs, fixed(NUMBER, Number)),
     ("floor", Func::Floor, fixed(NUMBER, Number)),
     ("ceil", Func::Ceil, fixed(NUMBER, Number)),
@@ -106,7 +124,11 @@ const FUNCTIONS: &[(&str, Func, Shape)] = &[
             returns: Returns::Is(Number),
         },
     ),
+    ("ln", Func::Ln, fixed(NUMBER, Number)),
     ("coalesce", Func::Coalesce, Shape::Coalesce),
+    ("nullif", Func::NullIf, Shape::NullIf),
+    ("greatest", Func::Greatest, Shape::Extremum),
+    ("least", Func::Least, Shape::Extremum),
     ("case", Func::Case, Shape::Case),
     (
         "date_trunc_y",
@@ -184,6 +206,15 @@ const FUNCTIONS: &[(&str, Func, Shape)] = &[
             returns: Returns::FirstArg,
         },
     ),
+    ("stddev_pop", Func::StddevPop, fixed(NUMBER, Number)),
+    ("stddev_samp", Func::StddevSamp, fixed(NUMBER, Number)),
+    ("regr_slope", Func::RegrSlope, fixed(TWO_NUMBERS, Number)),
+    (
+        "regr_intercept",
+        Func::RegrIntercept,
+        fixed(TWO_NUMBERS, Number),
+    ),
+    ("regr_r2", Func::RegrR2, fixed(TWO_NUMBERS, Number)),
 ];
 
 /// The function called `name` (lower case) and how it takes arguments.

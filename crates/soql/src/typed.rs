@@ -72,11 +72,25 @@ pub enum Func {
     StartsWith,
     Length,
     Trim,
+    /// `substring(text, start [, length])`: characters counted from 1.
+    Substring,
+    /// `replace(text, from, to)`: every occurrence of `from`.
+    Replace,
+    /// Latin letters without their diacritics: `é` → `e`, `Ø` → `O`.
+    Unaccent,
     Abs,
     Round,
     Floor,
     Ceil,
+    /// The natural logarithm; null where the argument is not positive.
+    Ln,
     Coalesce,
+    /// `nullif(a, b)`: null where `a = b`, else `a`.
+    NullIf,
+    /// The largest argument, ignoring nulls.
+    Greatest,
+    /// The smallest argument, ignoring nulls.
+    Least,
     /// `case(cond1, value1, cond2, value2, ...)`: the first value whose condition holds.
     Case,
     DateTruncY,
@@ -98,6 +112,13 @@ pub enum Func {
     Avg,
     Min,
     Max,
+    StddevPop,
+    StddevSamp,
+    /// `regr_slope(y, x)`: the least-squares slope of `y` against `x`.
+    RegrSlope,
+    RegrIntercept,
+    /// The coefficient of determination of that fit.
+    RegrR2,
 }
 
 impl Func {
@@ -111,6 +132,11 @@ impl Func {
                 | Func::Avg
                 | Func::Min
                 | Func::Max
+                | Func::StddevPop
+                | Func::StddevSamp
+                | Func::RegrSlope
+                | Func::RegrIntercept
+                | Func::RegrR2
         )
     }
 }

@@ -5,6 +5,8 @@
 mod check;
 #[path = "soql/errors.rs"]
 mod errors;
+#[path = "soql/functions.rs"]
+mod functions;
 #[path = "soql/grouping.rs"]
 mod grouping;
 #[path = "soql/names.rs"]

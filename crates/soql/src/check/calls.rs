@@ -95,11 +95,22 @@ pub(crate) fn fit(arg: &mut TypedExpr, param: Param) -> Result<()> {
 /// `=`, `<`, `BETWEEN`, `IN` ...: all arguments one ordered type, where a
 /// text literal beside a timestamp is read as a timestamp.
 pub(crate) fn comparison(func: Func, mut args: Vec<TypedExpr>, span: Span) -> Result<TypedExpr> {
-    let ty = unify(&mut args, true)?;
-    if !ty.is_ordered() {
-        return Err(mismatch("a type that can be compared", ty, args[0].span));
-    }
+    comparable(&mut args)?;
     Ok(call_of(func, args, Checkbox, span))
+}
+
+/// Gives every argument one type that can be compared, reading a text
+/// literal beside a timestamp as a timestamp. Returns that type.
+fn comparable(args: &mut [TypedExpr]) -> Result<SoqlType> {
+    let ty = unify(args, true)?;
+    if !ty.is_ordered() {
+        let first = args
+            .iter()
+            .find(|a| !is_null_literal(a))
+            .unwrap_or(&args[0]);
+        return Err(mismatch("a type that can be compared", ty, first.span));
+    }
+    Ok(ty)
 }
 
 /// Gives every argument one type: the first that is not `null` (with
@@ -162,6 +173,8 @@ pub(crate) fn call(
     let typed = match shape {
         Shape::Count => count(scope, args, distinct, span)?,
         Shape::Coalesce => coalesce(type_all(scope, args)?, span)?,
+        Shape::Extremum => extremum(func, type_all(scope, args)?, span)?,
+        Shape::NullIf => null_if(type_all(scope, args)?, span)?,
         Shape::Case => case(type_all(scope, args)?, span)?,
         Shape::Fixed {
             params,
@@ -206,6 +219,24 @@ fn coalesce(mut args: Vec<TypedExpr>, span: Span) -> Result<TypedExpr> {
     }
     let ty = unify(&mut args, false)?;
     Ok(call_of(Func::Coalesce, args, ty, span))
+}
+
+/// `greatest(a, ...)` and `least(a, ...)`.
+fn extremum(func: Func, mut args: Vec<TypedExpr>, span: Span) -> Result<TypedExpr> {
+    if args.is_empty() {
+        return Err(arity_error(func, "at least 1 argument", 0, span));
+    }
+    let ty = comparable(&mut args)?;
+    Ok(call_of(func, args, ty, span))
+}
+
+/// `nullif(a, b)`: compares like `=`, returns `a`'s type.
+fn null_if(mut args: Vec<TypedExpr>, span: Span) -> Result<TypedExpr> {
+    if args.len() != 2 {
+        return Err(arity_error(Func::NullIf, "2 arguments", args.len(), span));
+    }
+    let ty = comparable(&mut args)?;
+    Ok(call_of(Func::NullIf, args, ty, span))
 }
 
 /// `case(cond1, value1, cond2, value2, ...)`.

@@ -77,7 +77,19 @@ const BINARY_OPS: [BinaryOp; 15] = [
     BinaryOp::Concat,
 ];
 
-const FUNCTIONS: [&str; 6] = ["upper", "count", "f", "date_trunc_ym", "case", "coalesce"];
+const FUNCTIONS: [&str; 11] = [
+    "upper",
+    "count",
+    "f",
+    "date_trunc_ym",
+    "case",
+    "coalesce",
+    "greatest",
+    "nullif",
+    "substring",
+    "stddev_pop",
+    "regr_slope",
+];
 
 fn any_expr() -> impl Strategy<Value = Expr> {
     leaf().prop_recursive(5, 48, 4, |inner| {

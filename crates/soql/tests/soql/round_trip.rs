@@ -56,6 +56,11 @@ const QUERIES: &[&str] = &[
     "select county as c where c = 'KINGS' limit 1",
     "SELECT county\nWHERE\n  county = 'NEW YORK'\nORDER BY\n  county",
     "SELECT x WHERE a = b IS NULL OR NOT NOT c",
+    "SELECT county, stddev_pop(month_number), stddev_samp(month_number) AS spread GROUP BY county HAVING stddev_samp(month_number) > 1 ORDER BY spread DESC",
+    "SELECT regr_slope(month_number, complaint_year_number) AS slope, regr_intercept(month_number, complaint_year_number), regr_r2(month_number, complaint_year_number)",
+    "SELECT unaccent(upper(offense_description)) AS plain, substring(county, 1, 3), substring(county, -2) WHERE replace(county, ' ', '') = 'NEWYORK'",
+    "SELECT nullif(arrest_id, ''), greatest(month_number, 6, -1.5), least(record_create_date, '2020-01-01') AS earliest WHERE ln(complaint_precinct_code) > 3",
+    "SELECT round(ln(stddev_pop(complaint_precinct_code)), 3) AS spread, greatest(max(month_number), 6)",
 ];
 
 #[test]

@@ -1,5 +1,6 @@
 //! HTTP tests against the router in process, on the bundled samples.
 
+mod functions;
 mod pages;
 mod robust;
 mod soda;

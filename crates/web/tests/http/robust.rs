@@ -5,7 +5,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::support::{TestApp, q};
 
-const SEEDS: [(&str, &str); 24] = [
+const SEEDS: [(&str, &str); 27] = [
     (
         "$where",
         "county = 'KINGS' and complaint_year_number >= 2021",
@@ -64,6 +64,18 @@ const SEEDS: [(&str, &str); 24] = [
     (
         "$query",
         "SELECT county, count(*) GROUP BY county HAVING count(*) > 10 ORDER BY county",
+    ),
+    (
+        "$where",
+        "nullif(county, 'KINGS') is null or greatest(month_number, 3) > least(complaint_precinct_code, 9)",
+    ),
+    (
+        "$select",
+        "substring(county, month_number - 6, 3), replace(county, 'K', 'Q'), unaccent(offense_description), ln(month_number - 5)",
+    ),
+    (
+        "$query",
+        "SELECT county, stddev_samp(month_number), regr_r2(month_number, complaint_precinct_code), least(min(month_number), 2) GROUP BY county",
     ),
     ("$q", "anti jewish"),
     ("$limit", "10"),

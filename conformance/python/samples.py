@@ -7,6 +7,7 @@ compares what a client got from a live civic with an independent answer.
 """
 
 import csv
+import math
 import re
 from collections import Counter
 from decimal import Decimal
@@ -173,3 +174,29 @@ def contains_all_terms(row, terms, text_fields):
     """SODA `$q`: case-insensitive, every term in some text column."""
     values = [row[f].lower() for f in text_fields]
     return all(any(t.lower() in v for v in values) for t in terms)
+
+
+# SoQL's distances: great-circle metres on a sphere of the mean Earth radius.
+EARTH_RADIUS_M = 6371008.8
+
+
+def haversine_m(lat1, lon1, lat2, lon2):
+    """Metres between two latitude/longitude pairs, by the haversine formula."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def within_circle(dataset, lat, lon, radius_m):
+    """A row test for SoQL's within_circle(location, lat, lon, radius_m): the
+    file row's point is at most radius_m metres away; a row without a point
+    never is."""
+    lat_field, lon_field = point_fields(dataset)
+
+    def test(r):
+        if r[lat_field] == "" or r[lon_field] == "":
+            return False
+        return haversine_m(float(r[lat_field]), float(r[lon_field]), lat, lon) <= radius_m
+
+    return test

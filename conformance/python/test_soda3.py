@@ -195,7 +195,15 @@ def test_export_is_never_cut(http, base_url):
     assert Counter(r[0] for r in rows[1:]) == Counter(r["zip_code"] for r in s.raw_rows("zips-usps"))
 
 
-@pytest.mark.skip(reason="within_circle is not implemented in civic yet")
 def test_within_circle(http, base_url):
-    soda3(http, base_url, "lari-1992",
-          "SELECT * WHERE within_circle(location, 34.05, -118.25, 1000)")
+    # Around 5th & Broadway, Los Angeles: the rows whose haversine distance
+    # from the CSV's latitude/longitude is within each radius.
+    counts = []
+    for radius in (1000, 2500, 5000, 10000):
+        rows = rows_of(soda3(http, base_url, "lari-1992",
+                             f"SELECT * WHERE within_circle(location, 34.05, -118.25, {radius})",
+                             (1, 1000)))
+        near = s.within_circle("lari-1992", 34.05, -118.25, radius)
+        assert s.server_bag("lari-1992", rows) == s.expected_bag("lari-1992", where=near)
+        counts.append(len(rows))
+    assert counts == sorted(counts) and counts[-1] > counts[0], counts

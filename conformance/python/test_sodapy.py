@@ -459,7 +459,15 @@ def test_limit_above_the_maximum_is_refused(client):
 # --- geo ------------------------------------------------------------------------
 
 
-@pytest.mark.skip(reason="within_circle is not implemented in civic yet")
 def test_within_circle(client):
-    # 1 km around 5th & Broadway, Los Angeles; compare with haversine over the CSV
-    client.get("lari-1992", where="within_circle(location, 34.05, -118.25, 1000)")
+    # 1 km (no row) and wider around 5th & Broadway, Los Angeles; compared with
+    # the haversine distance computed over the CSV
+    counts = []
+    for radius in (1000, 2500, 5000, 10000):
+        rows = client.get("lari-1992", where=f"within_circle(location, 34.05, -118.25, {radius})",
+                          limit=ALL)
+        near = s.within_circle("lari-1992", 34.05, -118.25, radius)
+        assert len(rows) == sum(1 for r in s.raw_rows("lari-1992") if near(r))
+        assert s.server_bag("lari-1992", rows) == s.expected_bag("lari-1992", where=near)
+        counts.append(len(rows))
+    assert counts == sorted(counts) and counts[-1] > counts[0], counts

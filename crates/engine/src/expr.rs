@@ -1,6 +1,7 @@
 //! Typed SoQL expressions to DataFusion expressions.
 
 mod regr_r2;
+mod spatial;
 mod unaccent;
 
 use datafusion::arrow::datatypes::DataType;
@@ -154,6 +155,24 @@ impl Translator<'_> {
             Func::RegrSlope => agg::regr_slope(float(next()?), float(next()?)),
             Func::RegrIntercept => agg::regr_intercept(float(next()?), float(next()?)),
             Func::RegrR2 => regr_r2::regr_r2(float(next()?), float(next()?)),
+            Func::WithinCircle => {
+                let point = next()?;
+                let (lat, lon, radius) = (float(next()?), float(next()?), float(next()?));
+                spatial::within_circle(point, lat, lon, radius)
+            }
+            Func::WithinBox => {
+                let point = next()?;
+                let (nw_lat, nw_lon) = (float(next()?), float(next()?));
+                let (se_lat, se_lon) = (float(next()?), float(next()?));
+                spatial::within_box(point, nw_lat, nw_lon, se_lat, se_lon)
+            }
+            Func::WithinPolygon => spatial::within_polygon(next()?, next()?),
+            Func::Intersects => spatial::intersects(next()?, next()?),
+            Func::DistanceInMeters => spatial::distance_in_meters(next()?, next()?),
+            Func::NumPoints => spatial::num_points(next()?),
+            Func::Simplify => spatial::simplify(next()?, float(next()?)),
+            Func::ConvexHull => spatial::convex_hull(next()?),
+            Func::Extent => spatial::extent(next()?),
         };
         Ok(e)
     }
@@ -215,6 +234,7 @@ fn literal(value: &Value, ty: SoqlType) -> Result<Expr> {
         Value::FixedTimestamp(ms) => {
             ScalarValue::TimestampMillisecond(Some(*ms), Some("UTC".into()))
         }
+        Value::Geometry(geometry) => spatial::scalar(geometry),
     };
     Ok(lit(scalar))
 }
@@ -226,7 +246,12 @@ fn typed_null(ty: SoqlType) -> ScalarValue {
         SoqlType::Checkbox => ScalarValue::Boolean(None),
         SoqlType::FloatingTimestamp => ScalarValue::TimestampMillisecond(None, None),
         SoqlType::FixedTimestamp => ScalarValue::TimestampMillisecond(None, Some("UTC".into())),
-        SoqlType::Point => ScalarValue::Null,
+        SoqlType::Point => spatial::point_scalar(None),
+        SoqlType::MultiPoint
+        | SoqlType::Line
+        | SoqlType::MultiLine
+        | SoqlType::Polygon
+        | SoqlType::MultiPolygon => ScalarValue::Utf8(None),
     }
 }
 

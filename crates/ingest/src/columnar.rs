@@ -11,6 +11,7 @@
 //! | `floating_timestamp` | `Timestamp(Millisecond, None)`: the wall-clock time read as if it were UTC |
 //! | `fixed_timestamp` | `Timestamp(Millisecond, Some("UTC"))`: the instant |
 //! | `point` | nullable `Struct` of two non-null `Float64` children, `lon` then `lat` |
+//! | `multipoint`, `line`, `multiline`, `polygon`, `multipolygon` | `Utf8` holding WKT (`MULTIPOLYGON (((lon lat, ...)))`); never a stored column, only computed by the engine |
 //!
 //! Every field is named by its API field name, is nullable, and carries the
 //! metadata `{"soql.type": "<type name>"}` so the SoQL type survives a round
@@ -52,6 +53,11 @@ pub fn arrow_type(ty: SoqlType, scale: i8) -> DataType {
             DataType::Timestamp(TIMESTAMP_UNIT, Some(FIXED_TIMESTAMP_ZONE.into()))
         }
         SoqlType::Point => DataType::Struct(point_fields()),
+        SoqlType::MultiPoint
+        | SoqlType::Line
+        | SoqlType::MultiLine
+        | SoqlType::Polygon
+        | SoqlType::MultiPolygon => DataType::Utf8,
     }
 }
 

@@ -113,6 +113,16 @@ pub(crate) fn force(ty: SoqlType, column: &RawColumn, field: &str) -> (Plan, Vec
         }
         SoqlType::FixedTimestamp => Plan::Fixed,
         SoqlType::Point => Plan::Point,
+        other => {
+            let why = format!(
+                "column `{field}`: a column cannot be {other}; point is the only geometry \
+                 a dataset stores"
+            );
+            return (
+                Plan::Text,
+                values.map(|(row, _)| (row, why.clone())).collect(),
+            );
+        }
     };
 
     let failures = values
@@ -151,7 +161,7 @@ fn refusal(plan: Plan, value: &str) -> Option<&'static str> {
             "is not a fixed timestamp (a date and time with Z or an offset)"
         }
         SoqlType::Point => "is not a point (POINT (lon lat))",
-        SoqlType::Text => "is not text",
+        _ => "is not text",
     })
 }
 
@@ -404,5 +414,14 @@ mod tests {
             bad,
             [(1, "column `zip`: `abc` is not a number".to_string())]
         );
+    }
+
+    #[test]
+    fn only_points_are_stored_geometry() {
+        let shape = "POLYGON ((0 0, 1 0, 1 1, 0 0))";
+        let (_, bad) = force(SoqlType::Polygon, &column(&[shape, "", shape]), "area");
+        let why = "column `area`: a column cannot be polygon; point is the only geometry a \
+                   dataset stores";
+        assert_eq!(bad, [(0, why.to_string()), (2, why.to_string())]);
     }
 }

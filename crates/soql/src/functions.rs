@@ -1,7 +1,9 @@
 //! The functions SoQL knows by name, with the argument types each accepts.
 
 use crate::typed::Func;
-use crate::types::SoqlType::{self, Checkbox, FloatingTimestamp, Number, Text};
+use crate::types::SoqlType::{
+    self, Checkbox, FloatingTimestamp, MultiPolygon, Number, Point, Polygon, Text,
+};
 
 /// What one argument may be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -9,8 +11,12 @@ pub(crate) enum Param {
     Is(SoqlType),
     /// Either kind of timestamp.
     Timestamp,
-    /// Any type that has an order (everything but points).
+    /// Any type that has an order (everything but geometries).
     Ordered,
+    /// Any geometry: point, line or polygon, single or multiple.
+    Geometry,
+    /// A polygon or multipolygon.
+    Areal,
     Any,
 }
 
@@ -20,7 +26,18 @@ impl Param {
             Param::Is(wanted) => ty == wanted,
             Param::Timestamp => ty.is_timestamp(),
             Param::Ordered => ty.is_ordered(),
+            Param::Geometry => ty.is_geometry(),
+            Param::Areal => matches!(ty, Polygon | MultiPolygon),
             Param::Any => true,
+        }
+    }
+
+    /// Whether a text literal here is read as WKT.
+    pub fn wants_geometry(self) -> bool {
+        match self {
+            Param::Is(ty) => ty.is_geometry(),
+            Param::Geometry | Param::Areal => true,
+            Param::Timestamp | Param::Ordered | Param::Any => false,
         }
     }
 
@@ -29,6 +46,8 @@ impl Param {
         match self {
             Param::Is(ty) => ty,
             Param::Timestamp => FloatingTimestamp,
+            Param::Geometry => Point,
+            Param::Areal => MultiPolygon,
             Param::Ordered | Param::Any => Text,
         }
     }
@@ -39,6 +58,11 @@ impl Param {
             Param::Is(ty) => ty.to_string(),
             Param::Timestamp => "floating_timestamp or fixed_timestamp".to_string(),
             Param::Ordered => "a type with an order".to_string(),
+            Param::Geometry => {
+                "a geometry (point, multipoint, line, multiline, polygon or multipolygon)"
+                    .to_string()
+            }
+            Param::Areal => "polygon or multipolygon".to_string(),
             Param::Any => "any type".to_string(),
         }
     }
@@ -89,6 +113,22 @@ const THREE_TEXTS: &[Param] = &[Param::Is(Text), Param::Is(Text), Param::Is(Text
 const FLOATING: &[Param] = &[Param::Is(FloatingTimestamp)];
 const TIMESTAMP: &[Param] = &[Param::Timestamp];
 const ORDERED: &[Param] = &[Param::Ordered];
+const GEOMETRY: &[Param] = &[Param::Geometry];
+/// `within_circle(point, lat, lon, radius_m)`.
+const CIRCLE: &[Param] = &[
+    Param::Is(Point),
+    Param::Is(Number),
+    Param::Is(Number),
+    Param::Is(Number),
+];
+/// `within_box(point, nw_lat, nw_lon, se_lat, se_lon)`.
+const BOX: &[Param] = &[
+    Param::Is(Point),
+    Param::Is(Number),
+    Param::Is(Number),
+    Param::Is(Number),
+    Param::Is(Number),
+];
 
 /// Every function by its lower-case name.
 const FUNCTIONS: &[(&str, Func, Shape)] = &[
@@ -185,6 +225,33 @@ const FUNCTIONS: &[(&str, Func, Shape)] = &[
         Func::DateExtractWoy,
         fixed(TIMESTAMP, Number),
     ),
+    ("within_circle", Func::WithinCircle, fixed(CIRCLE, Checkbox)),
+    ("within_box", Func::WithinBox, fixed(BOX, Checkbox)),
+    (
+        "within_polygon",
+        Func::WithinPolygon,
+        fixed(&[Param::Is(Point), Param::Areal], Checkbox),
+    ),
+    (
+        "intersects",
+        Func::Intersects,
+        fixed(&[Param::Geometry, Param::Geometry], Checkbox),
+    ),
+    (
+        "distance_in_meters",
+        Func::DistanceInMeters,
+        fixed(&[Param::Is(Point), Param::Is(Point)], Number),
+    ),
+    ("num_points", Func::NumPoints, fixed(GEOMETRY, Number)),
+    (
+        "simplify",
+        Func::Simplify,
+        Shape::Fixed {
+            params: &[Param::Geometry, Param::Is(Number)],
+            required: 2,
+            returns: Returns::FirstArg,
+        },
+    ),
     ("count", Func::Count, Shape::Count),
     ("sum", Func::Sum, fixed(NUMBER, Number)),
     ("avg", Func::Avg, fixed(NUMBER, Number)),
@@ -215,6 +282,12 @@ const FUNCTIONS: &[(&str, Func, Shape)] = &[
         fixed(TWO_NUMBERS, Number),
     ),
     ("regr_r2", Func::RegrR2, fixed(TWO_NUMBERS, Number)),
+    (
+        "convex_hull",
+        Func::ConvexHull,
+        fixed(GEOMETRY, MultiPolygon),
+    ),
+    ("extent", Func::Extent, fixed(GEOMETRY, MultiPolygon)),
 ];
 
 /// The function called `name` (lower case) and how it takes arguments.

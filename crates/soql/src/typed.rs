@@ -1,6 +1,7 @@
 //! The checked query: every name resolved, every expression typed.
 
 use crate::ast::Span;
+use crate::geometry::Geometry;
 use crate::types::SoqlType;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +33,8 @@ pub enum Value {
     FloatingTimestamp(i64),
     /// Milliseconds since the Unix epoch, UTC.
     FixedTimestamp(i64),
+    /// A WKT text literal read where a geometry is wanted.
+    Geometry(Geometry),
 }
 
 /// Every operator and function the checker resolves to. Operators are
@@ -104,6 +107,20 @@ pub enum Func {
     DateExtractSs,
     DateExtractDow,
     DateExtractWoy,
+    // Geometry. Distances are great-circle metres on a sphere of radius
+    // 6,371,008.8 m; arguments are in Socrata's order (latitude first).
+    /// `within_circle(point, lat, lon, radius_m)`.
+    WithinCircle,
+    /// `within_box(point, nw_lat, nw_lon, se_lat, se_lon)`, edges included.
+    WithinBox,
+    /// `within_polygon(point, polygon)`: strictly inside, as `ST_Within`.
+    WithinPolygon,
+    /// `intersects(a, b)`: any point in common, boundaries included.
+    Intersects,
+    DistanceInMeters,
+    NumPoints,
+    /// `simplify(geometry, tolerance)`: Douglas–Peucker, tolerance in degrees.
+    Simplify,
     // Aggregates.
     CountStar,
     Count,
@@ -119,6 +136,10 @@ pub enum Func {
     RegrIntercept,
     /// The coefficient of determination of that fit.
     RegrR2,
+    /// The convex hull of every geometry, as a multipolygon.
+    ConvexHull,
+    /// The bounding box of every geometry, as a multipolygon.
+    Extent,
 }
 
 impl Func {
@@ -137,6 +158,8 @@ impl Func {
                 | Func::RegrSlope
                 | Func::RegrIntercept
                 | Func::RegrR2
+                | Func::ConvexHull
+                | Func::Extent
         )
     }
 }

@@ -15,17 +15,30 @@ pub enum SoqlType {
     FloatingTimestamp,
     /// An instant, always written in UTC with `Z`.
     FixedTimestamp,
+    /// A longitude and latitude (WGS 84), the only geometry a column holds.
     Point,
+    // The other geometries come only from literals and geo functions
+    // (`convex_hull`, `extent`, `simplify`); the engine carries them as WKT.
+    MultiPoint,
+    Line,
+    MultiLine,
+    Polygon,
+    MultiPolygon,
 }
 
 impl SoqlType {
-    pub const ALL: [SoqlType; 6] = [
+    pub const ALL: [SoqlType; 11] = [
         SoqlType::Text,
         SoqlType::Number,
         SoqlType::Checkbox,
         SoqlType::FloatingTimestamp,
         SoqlType::FixedTimestamp,
         SoqlType::Point,
+        SoqlType::MultiPoint,
+        SoqlType::Line,
+        SoqlType::MultiLine,
+        SoqlType::Polygon,
+        SoqlType::MultiPolygon,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +49,11 @@ impl SoqlType {
             SoqlType::FloatingTimestamp => "floating_timestamp",
             SoqlType::FixedTimestamp => "fixed_timestamp",
             SoqlType::Point => "point",
+            SoqlType::MultiPoint => "multipoint",
+            SoqlType::Line => "line",
+            SoqlType::MultiLine => "multiline",
+            SoqlType::Polygon => "polygon",
+            SoqlType::MultiPolygon => "multipolygon",
         }
     }
 
@@ -45,7 +63,20 @@ impl SoqlType {
 
     /// Whether values of this type have an order (`<`, `min`, `$order`).
     pub fn is_ordered(self) -> bool {
-        !matches!(self, SoqlType::Point)
+        !self.is_geometry()
+    }
+
+    /// Points, lines and polygons, single or multiple.
+    pub fn is_geometry(self) -> bool {
+        matches!(
+            self,
+            SoqlType::Point
+                | SoqlType::MultiPoint
+                | SoqlType::Line
+                | SoqlType::MultiLine
+                | SoqlType::Polygon
+                | SoqlType::MultiPolygon
+        )
     }
 }
 
@@ -58,7 +89,8 @@ impl fmt::Display for SoqlType {
 /// The name given is not a SoQL type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown type `{0}`; valid types are text, number, checkbox, floating_timestamp, fixed_timestamp, point"
+    "unknown type `{0}`; valid types are text, number, checkbox, floating_timestamp, \
+     fixed_timestamp, point, multipoint, line, multiline, polygon, multipolygon"
 )]
 pub struct UnknownType(pub String);
 

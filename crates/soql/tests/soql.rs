@@ -7,6 +7,8 @@ mod check;
 mod errors;
 #[path = "soql/functions.rs"]
 mod functions;
+#[path = "soql/geo.rs"]
+mod geo;
 #[path = "soql/grouping.rs"]
 mod grouping;
 #[path = "soql/names.rs"]

@@ -2,6 +2,7 @@
 //! (fixed parameter lists, comparisons, one type across many arguments).
 
 use super::expr::type_all;
+use super::geometry::read_wkt_literal;
 use super::scope::Scope;
 use crate::ast::{Expr, ExprKind, Span};
 use crate::error::{ErrorCode, SoqlError};
@@ -80,11 +81,15 @@ fn mismatch(expected: &str, found: SoqlType, span: Span) -> SoqlError {
 }
 
 /// Checks that `arg` may stand where `param` is wanted; a bare `null`
-/// takes the type wanted there.
+/// takes the type wanted there, and a text literal where a geometry is
+/// wanted is read as WKT.
 pub(crate) fn fit(arg: &mut TypedExpr, param: Param) -> Result<()> {
     if is_null_literal(arg) {
         arg.ty = param.null_type();
         return Ok(());
+    }
+    if param.wants_geometry() && arg.ty == Text {
+        read_wkt_literal(arg)?;
     }
     if param.accepts(arg.ty) {
         return Ok(());

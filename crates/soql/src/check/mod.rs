@@ -3,6 +3,7 @@
 
 mod calls;
 mod expr;
+mod geometry;
 mod groups;
 mod scope;
 mod select;

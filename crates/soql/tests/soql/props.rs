@@ -48,6 +48,7 @@ fn leaf() -> impl Strategy<Value = Expr> {
     prop_oneof![
         column_name().prop_map(|n| expr(ExprKind::Column(n))),
         any::<String>().prop_map(|s| expr(ExprKind::Literal(Literal::Text(s)))),
+        wkt_like().prop_map(|s| expr(ExprKind::Literal(Literal::Text(s)))),
         number().prop_map(|n| expr(ExprKind::Literal(Literal::Number(n)))),
         any::<bool>().prop_map(|b| expr(ExprKind::Literal(Literal::Bool(b)))),
         Just(expr(ExprKind::Literal(Literal::Null))),
@@ -77,7 +78,7 @@ const BINARY_OPS: [BinaryOp; 15] = [
     BinaryOp::Concat,
 ];
 
-const FUNCTIONS: [&str; 11] = [
+const FUNCTIONS: [&str; 16] = [
     "upper",
     "count",
     "f",
@@ -89,7 +90,17 @@ const FUNCTIONS: [&str; 11] = [
     "substring",
     "stddev_pop",
     "regr_slope",
+    "within_polygon",
+    "intersects",
+    "distance_in_meters",
+    "simplify",
+    "convex_hull",
 ];
+
+/// Text that is WKT, or nearly, to get deep into the WKT reader.
+fn wkt_like() -> impl Strategy<Value = String> {
+    "(POINT|multipoint|LINESTRING|POLYGON|MULTIPOLYGON|CIRCLE) ?[(]{0,3}[-0-9., ()eE']{0,40}"
+}
 
 fn any_expr() -> impl Strategy<Value = Expr> {
     leaf().prop_recursive(5, 48, 4, |inner| {
@@ -243,6 +254,10 @@ fn soql_like() -> impl Strategy<Value = String> {
         "month_number",
         "record_create_date",
         "location",
+        "within_circle",
+        "within_polygon",
+        "'POLYGON ((0 0, 1 0, 1 1, 0 0))'",
+        "'POINT (1'",
         "count",
         "sum",
         "upper",

@@ -61,6 +61,11 @@ const QUERIES: &[&str] = &[
     "SELECT unaccent(upper(offense_description)) AS plain, substring(county, 1, 3), substring(county, -2) WHERE replace(county, ' ', '') = 'NEWYORK'",
     "SELECT nullif(arrest_id, ''), greatest(month_number, 6, -1.5), least(record_create_date, '2020-01-01') AS earliest WHERE ln(complaint_precinct_code) > 3",
     "SELECT round(ln(stddev_pop(complaint_precinct_code)), 3) AS spread, greatest(max(month_number), 6)",
+    "SELECT * WHERE within_circle(location, 40.7128, -74.006, 500)",
+    "SELECT county WHERE within_box(location, 40.9, -74.3, 40.5, -73.7) AND NOT within_polygon(location, 'MULTIPOLYGON (((-74 40.6, -73.9 40.6, -73.9 40.7, -74 40.6)))')",
+    "SELECT county, distance_in_meters(location, 'POINT (-73.97 40.78)') AS meters WHERE location IS NOT NULL ORDER BY meters LIMIT 5",
+    "SELECT county, convex_hull(location), extent(location) AS box, num_points(convex_hull(location)) GROUP BY county HAVING count(*) > 2",
+    "SELECT simplify(location, 0.01), intersects(location, 'POLYGON ((-74 40, -73 40, -73 41, -74 40), (-73.8 40.2, -73.2 40.2, -73.2 40.8, -73.8 40.2))')",
 ];
 
 #[test]

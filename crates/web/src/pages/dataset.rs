@@ -135,6 +135,11 @@ fn type_words(ty: SoqlType) -> &'static str {
         SoqlType::FloatingTimestamp => "Date & time",
         SoqlType::FixedTimestamp => "Date & time (UTC)",
         SoqlType::Point => "Point",
+        SoqlType::MultiPoint => "Points",
+        SoqlType::Line => "Line",
+        SoqlType::MultiLine => "Lines",
+        SoqlType::Polygon => "Polygon",
+        SoqlType::MultiPolygon => "Polygons",
     }
 }
 

@@ -65,9 +65,9 @@ impl<'a> Sort<'a> {
     }
 }
 
-/// Points have no order.
+/// Geometries have no order.
 fn sortable(ty: SoqlType) -> bool {
-    ty != SoqlType::Point
+    ty.is_ordered()
 }
 
 /// One page of rows as SODA's plain text forms; `None` is null.

@@ -1,5 +1,5 @@
 //! Arrow columns to SODA's text forms: exact decimals, ISO timestamps,
-//! GeoJSON or WKT points. One formatter per column, chosen once per batch.
+//! GeoJSON or WKT geometries. One formatter per column, chosen once per batch.
 
 use chrono::DateTime;
 use engine::arrow::array::{Array, ArrayRef, AsArray};
@@ -8,6 +8,8 @@ use engine::arrow::datatypes::{
     Int64Type, TimeUnit, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
 };
+use soql::SoqlType;
+use soql::geometry::{Coord, Geometry};
 
 /// How one column's values are written.
 pub enum Cells<'a> {
@@ -19,6 +21,8 @@ pub enum Cells<'a> {
     Timestamp(&'a dyn Array, TimeUnit, bool),
     Date(&'a engine::arrow::array::PrimitiveArray<Date32Type>),
     Point(&'a engine::arrow::array::StructArray),
+    /// A geometry other than a point, which the engine carries as WKT.
+    Shape(&'a dyn Array, TextKind),
     /// Anything else (never produced by stored data) is written as text.
     Other(&'a dyn Array),
 }
@@ -56,12 +60,22 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// The formatter for a column whose SoQL type is known: text of a
+    /// geometry type is WKT, to be written as GeoJSON in JSON.
+    pub fn typed(array: &'a ArrayRef, ty: SoqlType) -> Cells<'a> {
+        match Cells::new(array) {
+            Cells::Text(a, kind) if ty.is_geometry() => Cells::Shape(a, kind),
+            cells => cells,
+        }
+    }
+
     pub fn is_null(&self, row: usize) -> bool {
         match self {
             Cells::Text(a, _)
             | Cells::Integer(a)
             | Cells::Float(a)
             | Cells::Timestamp(a, _, _)
+            | Cells::Shape(a, _)
             | Cells::Other(a) => a.is_null(row),
             Cells::Decimal(a, _) => a.is_null(row),
             Cells::Bool(a) => a.is_null(row),
@@ -70,11 +84,31 @@ impl<'a> Cells<'a> {
         }
     }
 
+    /// The text of a text cell, or the WKT of a geometry cell.
     pub fn text(&self, row: usize) -> Option<&'a str> {
         match self {
-            Cells::Text(a, TextKind::Utf8) => Some(a.as_string::<i32>().value(row)),
-            Cells::Text(a, TextKind::Large) => Some(a.as_string::<i64>().value(row)),
-            Cells::Text(a, TextKind::View) => Some(a.as_string_view().value(row)),
+            Cells::Text(a, TextKind::Utf8) | Cells::Shape(a, TextKind::Utf8) => {
+                Some(a.as_string::<i32>().value(row))
+            }
+            Cells::Text(a, TextKind::Large) | Cells::Shape(a, TextKind::Large) => {
+                Some(a.as_string::<i64>().value(row))
+            }
+            Cells::Text(a, TextKind::View) | Cells::Shape(a, TextKind::View) => {
+                Some(a.as_string_view().value(row))
+            }
+            _ => None,
+        }
+    }
+
+    /// A geometry cell's value: a point from its struct, anything else
+    /// read back from its WKT.
+    pub fn geometry(&self, row: usize) -> Option<Geometry> {
+        match self {
+            Cells::Point(_) => {
+                let (lon, lat) = self.point(row)?;
+                Some(Geometry::Point(Coord { lon, lat }))
+            }
+            Cells::Shape(..) => Geometry::from_wkt(self.text(row)?).ok(),
             _ => None,
         }
     }
@@ -95,7 +129,7 @@ impl<'a> Cells<'a> {
     pub fn write_plain(&self, row: usize, out: &mut String) {
         use std::fmt::Write;
         match self {
-            Cells::Text(..) => out.push_str(self.text(row).unwrap_or_default()),
+            Cells::Text(..) | Cells::Shape(..) => out.push_str(self.text(row).unwrap_or_default()),
             Cells::Decimal(a, scale) => write_decimal(a.value(row), *scale, out),
             Cells::Integer(a) => {
                 let _ = write!(out, "{}", integer(*a, row));
@@ -144,7 +178,7 @@ impl<'a> Cells<'a> {
     pub fn json_kind(&self) -> JsonKind {
         match self {
             Cells::Bool(_) => JsonKind::Bare,
-            Cells::Point(_) => JsonKind::Geometry,
+            Cells::Point(_) | Cells::Shape(..) => JsonKind::Geometry,
             _ => JsonKind::String,
         }
     }

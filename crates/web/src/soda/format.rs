@@ -1,6 +1,8 @@
 //! SODA's output formats, written batch by batch so exports stream.
 
 use engine::arrow::record_batch::RecordBatch;
+use soql::SoqlType;
+use soql::geometry::{Coord, Geometry};
 
 use super::cells::{Cells, JsonKind};
 
@@ -53,16 +55,20 @@ impl Format {
 pub struct Encoder {
     format: Format,
     names: Vec<String>,
+    types: Vec<SoqlType>,
     /// JSON-quoted field names, made once.
     keys: Vec<String>,
-    /// Which output column is the GeoJSON geometry.
+    /// Which output column is the GeoJSON geometry: the first of a
+    /// geometry type.
     geometry: Option<usize>,
     wrote_row: bool,
     bom: bool,
 }
 
 impl Encoder {
-    pub fn new(format: Format, names: Vec<String>, point_column: Option<usize>, bom: bool) -> Self {
+    /// An encoder for output columns of these names and SoQL types.
+    pub fn new(format: Format, columns: &[(String, SoqlType)], bom: bool) -> Self {
+        let names: Vec<String> = columns.iter().map(|(n, _)| n.clone()).collect();
         let keys = names
             .iter()
             .map(|n| serde_json::to_string(n).expect("a string serialises"))
@@ -70,8 +76,9 @@ impl Encoder {
         Encoder {
             format,
             names,
+            types: columns.iter().map(|(_, t)| *t).collect(),
             keys,
-            geometry: point_column,
+            geometry: columns.iter().position(|(_, t)| t.is_geometry()),
             wrote_row: false,
             bom,
         }
@@ -101,7 +108,8 @@ impl Encoder {
     }
 
     pub fn rows(&mut self, batch: &RecordBatch) -> String {
-        let cells: Vec<Cells> = batch.columns().iter().map(Cells::new).collect();
+        let typed = batch.columns().iter().zip(&self.types);
+        let cells: Vec<Cells> = typed.map(|(a, ty)| Cells::typed(a, *ty)).collect();
         let mut out = String::with_capacity(batch.num_rows() * 64 * cells.len().max(1));
         for row in 0..batch.num_rows() {
             match self.format {
@@ -199,10 +207,59 @@ fn json_value(c: &Cells, row: usize, out: &mut String) {
     }
 }
 
+/// A GeoJSON geometry object, longitude first; `null` if the cell holds
+/// no geometry after all.
 fn geometry(c: &Cells, row: usize, out: &mut String) {
+    let Some(geometry) = c.geometry(row) else {
+        out.push_str("null");
+        return;
+    };
+    out.push_str(r#"{"type":""#);
+    out.push_str(geometry.geojson_name());
+    out.push_str(r#"","coordinates":"#);
+    match &geometry {
+        Geometry::Point(c) => position(c, out),
+        Geometry::MultiPoint(cs) | Geometry::Line(cs) => positions(cs, out),
+        Geometry::MultiLine(lines) | Geometry::Polygon(lines) => nested(lines, out),
+        Geometry::MultiPolygon(polygons) => {
+            out.push('[');
+            for (i, rings) in polygons.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                nested(rings, out);
+            }
+            out.push(']');
+        }
+    }
+    out.push('}');
+}
+
+fn position(c: &Coord, out: &mut String) {
     use std::fmt::Write;
-    let (lon, lat) = c.point(row).unwrap_or_default();
-    let _ = write!(out, r#"{{"type":"Point","coordinates":[{lon},{lat}]}}"#);
+    let _ = write!(out, "[{},{}]", c.lon, c.lat);
+}
+
+fn positions(cs: &[Coord], out: &mut String) {
+    out.push('[');
+    for (i, c) in cs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        position(c, out);
+    }
+    out.push(']');
+}
+
+fn nested(lists: &[Vec<Coord>], out: &mut String) {
+    out.push('[');
+    for (i, list) in lists.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        positions(list, out);
+    }
+    out.push(']');
 }
 
 fn json_string(text: &str, out: &mut String) {

@@ -181,9 +181,7 @@ pub fn check(request: &params::Request, dataset: &Dataset) -> Result<TypedQuery,
 }
 
 fn encoder(format: Format, columns: &[(String, SoqlType)], bom: bool) -> Encoder {
-    let names = columns.iter().map(|(n, _)| n.clone()).collect();
-    let point = columns.iter().position(|(_, t)| *t == SoqlType::Point);
-    Encoder::new(format, names, point, bom)
+    Encoder::new(format, columns, bom)
 }
 
 /// `GET /api/views/{id}/rows.{ext}`: every row, streamed, never cut short.
@@ -251,7 +249,7 @@ pub async fn stream_rows(
 }
 
 fn encoder_tail(format: Format) -> String {
-    Encoder::new(format, Vec::new(), None, false).finish()
+    Encoder::new(format, &[], false).finish()
 }
 
 /// `abcd-1234.json` → the id and the format; no extension reads `Accept`.

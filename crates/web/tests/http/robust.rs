@@ -86,7 +86,36 @@ const SEEDS: [(&str, &str); 27] = [
     ),
 ];
 
-const PIECES: [&str; 28] = [
+/// Seeds for the LA riots sample, whose `location` is a point.
+const GEO_SEEDS: [(&str, &str); 7] = [
+    ("$where", "within_circle(location, 34.05, -118.25, 5000)"),
+    (
+        "$where",
+        "within_box(location, 34.07, -118.35, 33.95, -118.25) or not within_polygon(location, 'MULTIPOLYGON (((-118.35 33.95, -118.25 33.95, -118.25 34.07, -118.35 33.95)))')",
+    ),
+    (
+        "$where",
+        "intersects(location, 'POLYGON ((-118.3 34, -118.2 34, -118.2 34.1, -118.3 34))')",
+    ),
+    (
+        "$select",
+        "first_name, distance_in_meters(location, 'POINT (-118.25 34.05)') AS d, simplify(location, 0.01)",
+    ),
+    (
+        "$select",
+        "convex_hull(location), extent(location), num_points(convex_hull(location))",
+    ),
+    (
+        "$query",
+        "SELECT neighborhood, extent(location) AS box, count(*) WHERE within_circle(location, 34.05, -118.25, 20000) GROUP BY neighborhood ORDER BY neighborhood",
+    ),
+    (
+        "$select",
+        "simplify('LINESTRING (0 0, 1 0.01, 2 0, 3 1)', 0.1), num_points('MULTIPOINT (1 2, 3 4)')",
+    ),
+];
+
+const PIECES: [&str; 32] = [
     "(",
     ")",
     "'",
@@ -115,6 +144,10 @@ const PIECES: [&str; 28] = [
     "in (",
     "\u{0}",
     "é",
+    "'POINT (",
+    "within_circle(",
+    "MULTIPOLYGON",
+    "))",
 ];
 
 fn mutate(rng: &mut StdRng, text: &str) -> String {
@@ -143,15 +176,22 @@ async fn mutated_queries_never_answer_5xx() {
     let app = TestApp::new().await;
     let mut rng = StdRng::seed_from_u64(0x5eed);
     let mut seen_ok = 0;
-    for round in 0..3000 {
-        let (param, text) = SEEDS[round % SEEDS.len()];
-        let text = if round < SEEDS.len() {
+    let nypd = SEEDS
+        .iter()
+        .map(|&(param, text)| ("nypd-hate", param, text));
+    let geo = GEO_SEEDS
+        .iter()
+        .map(|&(param, text)| ("lari-1992", param, text));
+    let seeds: Vec<(&str, &str, &str)> = nypd.chain(geo).collect();
+    for round in 0..3400 {
+        let (dataset, param, text) = seeds[round % seeds.len()];
+        let text = if round < seeds.len() {
             text.to_string()
         } else {
             mutate(&mut rng, text)
         };
         let format = ["json", "csv", "geojson"][round % 3];
-        let uri = format!("/resource/nypd-hate.{format}?{}={}", q(param), q(&text));
+        let uri = format!("/resource/{dataset}.{format}?{}={}", q(param), q(&text));
         let reply = app.get(&uri).await;
         assert!(
             reply.status.as_u16() < 500,
@@ -159,7 +199,7 @@ async fn mutated_queries_never_answer_5xx() {
             reply.status,
             reply.body
         );
-        if round < SEEDS.len() {
+        if round < seeds.len() {
             assert_eq!(
                 reply.status.as_u16(),
                 200,

@@ -7,21 +7,25 @@
 //! user text never becomes SQL.
 
 mod expr;
+mod fast;
 mod plan;
+mod scan;
 mod table;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Instant;
 
 use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::execution::SendableRecordBatchStream;
 use datafusion::execution::SessionState;
+use datafusion::physical_plan::ExecutionPlan;
 use datafusion::prelude::{SessionConfig, SessionContext};
 use soql::TypedQuery;
 
 pub use datafusion::arrow;
-pub use table::TableCache;
+pub use table::{Table, TableCache};
 
 /// One immutable version of a dataset: what a query runs over.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -77,7 +81,9 @@ impl Engine {
     pub async fn query(&self, source: &Source, query: &TypedQuery) -> Result<Rows> {
         let stream = self.stream(source, query).await?;
         let schema = stream.schema();
+        let started = Instant::now();
         let batches = datafusion::physical_plan::common::collect(stream).await?;
+        tracing::debug!(run_us = started.elapsed().as_micros() as u64, "query run");
         Ok(Rows {
             columns: output_columns(query),
             schema,
@@ -92,10 +98,15 @@ impl Engine {
         query: &TypedQuery,
     ) -> Result<SendableRecordBatchStream> {
         let table = self.tables.get(source).await?;
-        let plan = plan::build(Arc::clone(&table), query)?;
-        let physical = self.state.create_physical_plan(&plan).await?;
+        let started = Instant::now();
+        let physical = if fast::applies(query) {
+            fast::build(&self.state, &table, query)?
+        } else {
+            self.general_plan(&table, query).await?
+        };
         tracing::debug!(
             dataset.id = %source.dataset_id,
+            planning_us = started.elapsed().as_micros() as u64,
             plan = %datafusion::physical_plan::displayable(physical.as_ref()).indent(false),
             "query plan"
         );
@@ -103,6 +114,16 @@ impl Engine {
             self.state.as_ref(),
         ));
         Ok(datafusion::physical_plan::execute_stream(physical, task)?)
+    }
+
+    /// Plans any query through DataFusion's logical plan and optimizers.
+    async fn general_plan(
+        &self,
+        table: &Table,
+        query: &TypedQuery,
+    ) -> Result<Arc<dyn ExecutionPlan>> {
+        let plan = plan::build(table, query)?;
+        Ok(self.state.create_physical_plan(&plan).await?)
     }
 
     /// Forgets every cached version of a dataset but `keep`.

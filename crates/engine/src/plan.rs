@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use datafusion::catalog::{MemTable, TableProvider};
+use datafusion::catalog::TableProvider;
 use datafusion::datasource::provider_as_source;
 use datafusion::logical_expr::expr::Like;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, SortExpr, lit};
@@ -15,17 +15,13 @@ use soql::types::ID_FIELD;
 use soql::{SoqlType, TypedExpr, TypedKind, TypedQuery};
 
 use crate::expr::{Translator, field, same};
+use crate::table::Table;
 use crate::{EngineError, Result};
 
-pub fn build(table: Arc<MemTable>, query: &TypedQuery) -> Result<LogicalPlan> {
-    let text_columns: Vec<String> = table
-        .schema()
-        .fields()
-        .iter()
-        .filter(|f| f.metadata().get("soql.type").map(String::as_str) == Some("text"))
-        .map(|f| f.name().clone())
-        .collect();
-    let mut plan = LogicalPlanBuilder::scan("dataset", provider_as_source(table), None)?;
+pub fn build(table: &Table, query: &TypedQuery) -> Result<LogicalPlan> {
+    let text_columns = table.text_columns();
+    let provider: Arc<dyn TableProvider> = Arc::clone(&table.provider) as _;
+    let mut plan = LogicalPlanBuilder::scan("dataset", provider_as_source(provider), None)?;
 
     let rows = Translator::default();
     let mut conditions = Vec::new();
@@ -176,7 +172,7 @@ fn collect_aggregates<'a>(e: &'a TypedExpr, found: &mut Vec<&'a TypedExpr>) {
 }
 
 /// `$q`: every term must appear, in any case, in some text column.
-fn search(terms: &str, text_columns: &[String]) -> Vec<Expr> {
+pub fn search(terms: &str, text_columns: &[String]) -> Vec<Expr> {
     terms
         .split_whitespace()
         .map(|term| {

@@ -4,21 +4,76 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::sync::{Arc, Mutex};
 
+use datafusion::arrow::datatypes::SchemaRef;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::arrow::record_batch::RecordBatchReader;
 use datafusion::catalog::MemTable;
+use datafusion::common::DFSchema;
 use datafusion::logical_expr::{SortExpr, col};
 use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::{LexOrdering, PhysicalSortExpr};
 use tokio::sync::OnceCell;
 
+use crate::scan::ScanSource;
 use crate::{EngineError, Result, Source};
 
-type Slot = Arc<OnceCell<Arc<MemTable>>>;
+type Slot = Arc<OnceCell<Arc<Table>>>;
 
-/// Rows per in-memory batch. Every scan walks the batch list (DataFusion
-/// sums their sizes for its statistics), so fewer, larger batches make a
-/// small query's fixed cost small; 64 Ki rows still lets a `LIMIT` stop early.
-const BATCH_ROWS: usize = 64 * 1024;
+/// Rows per in-memory batch: a query with a small `LIMIT` filters one batch
+/// per partition before it can stop, so batches stay small enough for that
+/// to be cheap and large enough for full scans to run at speed.
+const BATCH_ROWS: usize = 8 * 1024;
+
+/// One dataset version in memory.
+pub struct Table {
+    /// Every stored column, system fields first.
+    pub schema: SchemaRef,
+    /// The same schema as DataFusion resolves names against.
+    pub df_schema: Arc<DFSchema>,
+    /// Contiguous runs of rows, each in `:id` order; partition `i` holds
+    /// smaller ids than partition `i + 1`.
+    pub partitions: Vec<Vec<RecordBatch>>,
+    /// The same batches as a table provider, for logical plans.
+    pub provider: Arc<MemTable>,
+    /// The same batches as one stream in `:id` order, for plain queries.
+    pub rows: ScanSource,
+}
+
+impl Table {
+    /// Splits `batches` (in `:id` order) into `partitions` runs.
+    pub fn new(schema: SchemaRef, batches: Vec<RecordBatch>, partitions: usize) -> Result<Table> {
+        let parts = split(batches, partitions);
+        let by_id: Vec<SortExpr> = vec![col(soql::types::ID_FIELD).sort(true, false)];
+        let provider =
+            MemTable::try_new(Arc::clone(&schema), parts.clone())?.with_sort_order(vec![by_id]);
+        let id = Arc::new(Column::new_with_schema(soql::types::ID_FIELD, &schema)?) as _;
+        let by_id =
+            LexOrdering::new([PhysicalSortExpr::new_default(id)]).expect("one sort expression");
+        let rows = ScanSource::new(
+            Arc::clone(&schema),
+            parts.iter().flatten().cloned().collect(),
+            by_id,
+        );
+        Ok(Table {
+            df_schema: Arc::new(DFSchema::try_from(Arc::clone(&schema))?),
+            schema,
+            partitions: parts,
+            provider: Arc::new(provider),
+            rows,
+        })
+    }
+
+    /// The text columns, which `$q` searches.
+    pub fn text_columns(&self) -> Vec<String> {
+        self.schema
+            .fields()
+            .iter()
+            .filter(|f| f.metadata().get("soql.type").map(String::as_str) == Some("text"))
+            .map(|f| f.name().clone())
+            .collect()
+    }
+}
 
 /// Versions already read, keyed by dataset and version. A version never
 /// changes, so an entry never goes stale; a newer version evicts older ones.
@@ -35,7 +90,7 @@ impl TableCache {
         }
     }
 
-    pub async fn get(&self, source: &Source) -> Result<Arc<MemTable>> {
+    pub async fn get(&self, source: &Source) -> Result<Arc<Table>> {
         let slot = {
             let mut slots = self.slots.lock().expect("table cache lock");
             let key = (source.dataset_id.clone(), source.version);
@@ -62,7 +117,7 @@ impl TableCache {
 
 /// Reads a version's Parquet file into `partitions` contiguous runs of rows,
 /// so that each partition stays in `:id` order.
-fn load(path: &std::path::Path, partitions: usize) -> Result<MemTable> {
+fn load(path: &std::path::Path, partitions: usize) -> Result<Table> {
     let storage =
         |e: &dyn std::fmt::Display| EngineError::Storage(format!("{}: {e}", path.display()));
     let file = File::open(path).map_err(|e| storage(&e))?;
@@ -75,11 +130,7 @@ fn load(path: &std::path::Path, partitions: usize) -> Result<MemTable> {
     let batches = reader
         .collect::<std::result::Result<Vec<RecordBatch>, _>>()
         .map_err(|e| storage(&e))?;
-
-    let parts = split(batches, partitions);
-    let by_id: Vec<SortExpr> = vec![col(soql::types::ID_FIELD).sort(true, false)];
-    let table = MemTable::try_new(schema, parts)?.with_sort_order(vec![by_id]);
-    Ok(table)
+    Table::new(schema, batches, partitions)
 }
 
 /// Splits batches into at most `n` runs of about equal row counts, in order.

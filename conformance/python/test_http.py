@@ -66,6 +66,20 @@ def test_link_header_walks_every_page(http, base_url):
     assert s.server_bag("lari-1992", rows) == s.expected_bag("lari-1992")
 
 
+def test_link_header_walks_by_cursor_in_id_order(http, base_url):
+    url, rows, pages = f"{base_url}/resource/lari-1992.json?$limit=20", [], 0
+    while url:
+        resp = http.get(url, timeout=60)
+        assert resp.status_code == 200
+        rows.extend(resp.json())
+        pages += 1
+        url = resp.links.get("next", {}).get("url")
+        if url:
+            assert "%24%24cursor=" in url and "offset" not in url, url
+    assert pages == 4
+    assert s.server_bag("lari-1992", rows) == s.expected_bag("lari-1992")
+
+
 def test_full_download_is_never_cut(http, base_url):
     resp = get(http, base_url, "/api/views/zips-usps/rows.csv", params={"accessType": "DOWNLOAD"},
                timeout=120)

@@ -44,10 +44,13 @@ pub fn applies(query: &TypedQuery) -> bool {
     !query.is_aggregated() && !query.distinct
 }
 
+/// With `after`, only rows whose `:id` is greater count: a keyset page,
+/// for queries in `:id` order only.
 pub fn build(
     state: &SessionState,
     table: &Table,
     query: &TypedQuery,
+    after: Option<i64>,
 ) -> Result<Arc<dyn ExecutionPlan>> {
     let rows = Translator::default();
     // Coerced and simplified as the logical optimizer would: some functions
@@ -75,13 +78,17 @@ pub fn build(
         }
     };
 
-    let mut plan = table.rows.scan();
-
     let skip = query.offset.unwrap_or(0) as usize;
     let limit = query.limit.map(|n| n as usize);
     let fetch = limit.map(|n| n.saturating_add(skip));
     let keys = order(query);
     let by_id = keys.is_empty();
+    if after.is_some() && !by_id {
+        return Err(EngineError::Unsupported(
+            "a keyset page needs the rows in :id order".into(),
+        ));
+    }
+    let mut plan = table.rows.scan(after);
 
     let mut conditions = Vec::new();
     if let Some(filter) = &query.filter {
@@ -265,7 +272,7 @@ mod tests {
             let typed = soql::check(&query, &schema).unwrap_or_else(|e| panic!("{text}: {e:?}"));
             assert!(applies(&typed), "{text}");
             let fast = run(
-                build(&engine.state, &table, &typed).expect("plans"),
+                build(&engine.state, &table, &typed, None).expect("plans"),
                 &engine,
             )
             .await;
@@ -284,6 +291,47 @@ mod tests {
             assert_eq!(names(&fast), names(&general), "{text}");
             assert_eq!(fast.num_rows(), general.num_rows(), "{text}");
             assert_eq!(fast.columns(), general.columns(), "{text}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_keyset_page_starts_after_its_id() {
+        let (table, schema) = nypd();
+        let engine = Engine::new(3);
+        // Ids at batch edges (97 rows each), inside batches, before the first
+        // and past the last.
+        for after in [0, 1, 96, 97, 98, 150, 193, 194, 500, 1_000_000] {
+            for (text, bounded) in [
+                (
+                    "SELECT :id, county LIMIT 10",
+                    "SELECT :id, county WHERE :id > {after} LIMIT 10",
+                ),
+                (
+                    "SELECT :id, county WHERE county = 'KINGS' LIMIT 25",
+                    "SELECT :id, county WHERE county = 'KINGS' AND :id > {after} LIMIT 25",
+                ),
+                (
+                    "SELECT :id LIMIT 3 OFFSET 2",
+                    "SELECT :id WHERE :id > {after} LIMIT 3 OFFSET 2",
+                ),
+            ] {
+                let typed = |text: &str| {
+                    let query = soql::parse_query(text).expect("parses");
+                    soql::check(&query, &schema).expect("checks")
+                };
+                let paged = run(
+                    build(&engine.state, &table, &typed(text), Some(after)).expect("plans"),
+                    &engine,
+                )
+                .await;
+                let bounded = typed(&bounded.replace("{after}", &after.to_string()));
+                let general = run(
+                    engine.general_plan(&table, &bounded).await.expect("plans"),
+                    &engine,
+                )
+                .await;
+                assert_eq!(paged.columns(), general.columns(), "{text} after {after}");
+            }
         }
     }
 }

@@ -79,7 +79,18 @@ impl Engine {
 
     /// Runs a query and collects its rows.
     pub async fn query(&self, source: &Source, query: &TypedQuery) -> Result<Rows> {
-        let stream = self.stream(source, query).await?;
+        self.query_after(source, query, None).await
+    }
+
+    /// Runs a plain query in `:id` order over the rows whose `:id` is
+    /// greater than `after`, and collects its rows: a keyset page.
+    pub async fn query_after(
+        &self,
+        source: &Source,
+        query: &TypedQuery,
+        after: Option<i64>,
+    ) -> Result<Rows> {
+        let stream = self.stream_after(source, query, after).await?;
         let schema = stream.schema();
         let started = Instant::now();
         let batches = datafusion::physical_plan::common::collect(stream).await?;
@@ -97,10 +108,23 @@ impl Engine {
         source: &Source,
         query: &TypedQuery,
     ) -> Result<SendableRecordBatchStream> {
+        self.stream_after(source, query, None).await
+    }
+
+    async fn stream_after(
+        &self,
+        source: &Source,
+        query: &TypedQuery,
+        after: Option<i64>,
+    ) -> Result<SendableRecordBatchStream> {
         let table = self.tables.get(source).await?;
         let started = Instant::now();
         let physical = if fast::applies(query) {
-            fast::build(&self.state, &table, query)?
+            fast::build(&self.state, &table, query, after)?
+        } else if after.is_some() {
+            return Err(EngineError::Unsupported(
+                "a keyset page needs a query without aggregation or DISTINCT".into(),
+            ));
         } else {
             self.general_plan(&table, query).await?
         };

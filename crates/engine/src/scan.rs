@@ -8,7 +8,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use datafusion::arrow::datatypes::SchemaRef;
+use datafusion::arrow::array::{AsArray, Int64Array};
+use datafusion::arrow::datatypes::{Int64Type, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::common::Result;
 use datafusion::common::tree_node::TreeNodeRecursion;
@@ -44,12 +45,40 @@ impl ScanSource {
         }
     }
 
-    pub fn scan(&self) -> Arc<dyn ExecutionPlan> {
+    /// Every row, or with `after`, the rows whose `:id` (the first column)
+    /// is greater: found by binary search, so a page deep in a dataset
+    /// costs no more to start than the first.
+    pub fn scan(&self, after: Option<i64>) -> Arc<dyn ExecutionPlan> {
+        let (from, skip) = match after {
+            Some(id) => self.position_after(id),
+            None => (0, 0),
+        };
         Arc::new(Scan {
             schema: Arc::clone(&self.schema),
             batches: Arc::clone(&self.batches),
+            from,
+            skip,
             properties: Arc::clone(&self.properties),
         })
+    }
+
+    /// The batch and row where ids greater than `id` begin.
+    fn position_after(&self, id: i64) -> (usize, usize) {
+        let ids = |b: &RecordBatch| {
+            b.column(0)
+                .as_primitive_opt::<Int64Type>()
+                .cloned()
+                .unwrap_or_else(|| Int64Array::from(Vec::<i64>::new()))
+        };
+        let from = self.batches.partition_point(|b| {
+            let ids = ids(b);
+            ids.is_empty() || ids.value(ids.len() - 1) <= id
+        });
+        let skip = self
+            .batches
+            .get(from)
+            .map_or(0, |b| ids(b).values().partition_point(|&v| v <= id));
+        (from, skip)
     }
 }
 
@@ -57,12 +86,21 @@ impl ScanSource {
 struct Scan {
     schema: SchemaRef,
     batches: Arc<[RecordBatch]>,
+    /// The first batch read, and how many of its rows are skipped.
+    from: usize,
+    skip: usize,
     properties: Arc<PlanProperties>,
 }
 
 impl DisplayAs for Scan {
     fn fmt_as(&self, _: DisplayFormatType, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "VersionScan: batches={}", self.batches.len())
+        write!(
+            f,
+            "VersionScan: batches={}, from={}, skip={}",
+            self.batches.len(),
+            self.from,
+            self.skip
+        )
     }
 }
 
@@ -98,7 +136,15 @@ impl ExecutionPlan for Scan {
             return datafusion::common::internal_err!("a version scan has one partition");
         }
         let batches = Arc::clone(&self.batches);
-        let rows = futures::stream::iter((0..batches.len()).map(move |i| Ok(batches[i].clone())));
+        let (from, skip) = (self.from, self.skip);
+        let rows = futures::stream::iter((from..batches.len()).map(move |i| {
+            let batch = &batches[i];
+            Ok(if i == from && skip > 0 {
+                batch.slice(skip, batch.num_rows() - skip)
+            } else {
+                batch.clone()
+            })
+        }));
         Ok(make_cooperative(Box::pin(RecordBatchStreamAdapter::new(
             Arc::clone(&self.schema),
             rows,

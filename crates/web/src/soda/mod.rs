@@ -12,9 +12,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use std::sync::Arc;
 
 use axum::response::{IntoResponse, Response};
+use engine::arrow::array::AsArray;
+use engine::arrow::datatypes::Int64Type;
 use futures::StreamExt;
 use sha2::{Digest, Sha256};
-use soql::{SoqlType, TypedQuery};
+use soql::types::ID_FIELD;
+use soql::{SoqlType, TypedKind, TypedQuery};
 use store::Dataset;
 
 use crate::AppState;
@@ -110,7 +113,18 @@ async fn answer(
 ) -> Result<Answer, ApiError> {
     let request = params::parse(params, dataset, app.settings.max_limit)?;
     let typed = check(&request, dataset)?;
-    let page = run_page(app, dataset, typed, request.limit).await?;
+    let keyset = request.statement.is_none() && pages_by_key(&typed);
+    if request.options.after.is_some() && !keyset {
+        return Err(ApiError::bad_parameter(
+            params::CURSOR,
+            "a cursor pages only queries in :id order without aggregation or DISTINCT",
+        ));
+    }
+    let page = if keyset {
+        run_keyset_page(app, dataset, typed, request.limit, request.options.after).await?
+    } else {
+        run_page(app, dataset, typed, request.limit).await?
+    };
 
     let mut encoder = encoder(format, &page.columns, request.options.bom);
     let mut body = encoder.start();
@@ -124,7 +138,7 @@ async fn answer(
         HeaderValue::from_static(format.content_type()),
     );
     set_field_headers(&mut headers, &page.columns);
-    let next_page = page.more.then(|| request.next_page());
+    let next_page = page.more.then(|| request.next_page(page.last_id));
     Ok(Answer {
         body: body.into(),
         headers: headers
@@ -141,6 +155,61 @@ pub struct Page {
     pub batches: Vec<engine::arrow::record_batch::RecordBatch>,
     /// More rows match beyond this page.
     pub more: bool,
+    /// The `:id` of the page's last row, when the query pages by keys.
+    pub last_id: Option<i64>,
+}
+
+/// Whether a query's pages can follow one another by `:id` rather than by
+/// offset: rows in `:id` order, one per stored row.
+fn pages_by_key(typed: &TypedQuery) -> bool {
+    let by_id = |e: &soql::TypedExpr| matches!(&e.kind, TypedKind::Column(c) if c == ID_FIELD);
+    !typed.is_aggregated()
+        && !typed.distinct
+        && match typed.order_by.as_slice() {
+            [] => true,
+            [only] => by_id(&only.expr) && !only.descending,
+            _ => false,
+        }
+}
+
+/// Runs a plain query in `:id` order for one page starting after `after`,
+/// and notes the page's last `:id` for the next page's cursor.
+async fn run_keyset_page(
+    app: &AppState,
+    dataset: &Dataset,
+    mut typed: TypedQuery,
+    limit: u64,
+    after: Option<i64>,
+) -> Result<Page, ApiError> {
+    // The id rides along as one more output column, taken off below.
+    let span = soql::Span::default();
+    typed.selection.push(soql::Selected {
+        name: "\u{0}cursor".to_string(),
+        expr: soql::TypedExpr {
+            kind: TypedKind::Column(ID_FIELD.to_string()),
+            ty: SoqlType::Number,
+            span,
+        },
+    });
+    typed.limit = Some(limit.saturating_add(1));
+    let mut rows = app
+        .engine
+        .query_after(&app.source(dataset), &typed, after)
+        .await?;
+    rows.columns.pop();
+    let mut page = take_page(rows, limit);
+    let mut last_id = None;
+    for batch in &mut page.batches {
+        let ids = batch.num_columns() - 1;
+        if let Some(column) = batch.column(ids).as_primitive_opt::<Int64Type>()
+            && !column.is_empty()
+        {
+            last_id = Some(column.value(column.len() - 1));
+        }
+        batch.remove_column(ids);
+    }
+    page.last_id = last_id;
+    Ok(page)
 }
 
 /// Runs a checked query for one page: asks for one row more than the page
@@ -153,6 +222,11 @@ pub async fn run_page(
 ) -> Result<Page, ApiError> {
     typed.limit = Some(limit.saturating_add(1));
     let rows = app.engine.query(&app.source(dataset), &typed).await?;
+    Ok(take_page(rows, limit))
+}
+
+/// The first `limit` rows of one more than a page.
+fn take_page(rows: engine::Rows, limit: u64) -> Page {
     let total: usize = rows.batches.iter().map(|b| b.num_rows()).sum();
     let keep = limit as usize;
     let more = keep > 0 && total > keep;
@@ -166,11 +240,12 @@ pub async fn run_page(
         batches.push(batch.slice(0, n));
         taken += n;
     }
-    Ok(Page {
+    Page {
         columns: rows.columns,
         batches,
         more,
-    })
+        last_id: None,
+    }
 }
 
 pub fn check(request: &params::Request, dataset: &Dataset) -> Result<TypedQuery, ApiError> {
@@ -346,7 +421,10 @@ fn next_page_url(
         .map(|q| {
             url_pairs(q)
                 .into_iter()
-                .filter(|(k, _)| k != parameter)
+                .filter(|(k, _)| {
+                    // A cursor replaces the offset; a moved offset, a cursor.
+                    k != parameter && k != "$offset" && k != params::CURSOR
+                })
                 .collect()
         })
         .unwrap_or_default();

@@ -13,6 +13,25 @@ use crate::error::ApiError;
 pub struct Options {
     pub bom: bool,
     pub app_token: Option<String>,
+    /// `$$cursor`: the page starts after this `:id`.
+    pub after: Option<i64>,
+}
+
+/// The parameter that carries a keyset cursor.
+pub const CURSOR: &str = "$$cursor";
+
+/// A cursor for the page after the row with this `:id`. Clients treat it as
+/// opaque; it only ever comes from a `Link` header.
+pub fn cursor(last_id: i64) -> String {
+    format!("k{last_id:x}")
+}
+
+fn read_cursor(text: &str) -> Option<i64> {
+    let hex = text.strip_prefix('k')?;
+    if hex.is_empty() || hex.len() > 16 {
+        return None;
+    }
+    i64::from_str_radix(hex, 16).ok().filter(|id| *id >= 0)
 }
 
 /// A parsed request: the query and the text each clause was written in.
@@ -37,8 +56,12 @@ pub const MAX_OFFSET: u64 = 1 << 53;
 
 impl Request {
     /// The parameter and value that ask for the page after this one: a
-    /// moved `$offset`, or for a `$query` the statement with its OFFSET moved.
-    pub fn next_page(&self) -> (&'static str, String) {
+    /// cursor after the page's last `:id` when the query pages by keys, else
+    /// a moved `$offset`, or for a `$query` the statement with its OFFSET moved.
+    pub fn next_page(&self, last_id: Option<i64>) -> (&'static str, String) {
+        if let Some(id) = last_id {
+            return (CURSOR, cursor(id));
+        }
         let next = self.offset.saturating_add(self.limit);
         match &self.statement_query {
             Some(statement) => {
@@ -99,6 +122,14 @@ pub fn parse(
             options.bom = value.eq_ignore_ascii_case("true");
         } else if key == "$$app_token" {
             options.app_token = Some(value.clone());
+        } else if key == CURSOR {
+            let after = read_cursor(value).ok_or_else(|| {
+                ApiError::bad_parameter(
+                    CURSOR,
+                    "not a cursor: take it unchanged from the Link header of the page before",
+                )
+            })?;
+            options.after = Some(after);
         } else if key == "$$exclude_system_fields" {
             include_system = value.eq_ignore_ascii_case("false");
         } else if key.starts_with("$$") || key == "$jsonp" {
@@ -160,6 +191,12 @@ pub fn parse(
         .with_data(json!({ "parameter": parameter, "max_limit": max_limit })));
     }
     let offset = query.offset.unwrap_or(0);
+    if options.after.is_some() && (statement.is_some() || query.offset.is_some()) {
+        return Err(ApiError::bad_parameter(
+            CURSOR,
+            "a cursor already says where the page starts; drop $offset, or page a $query with its OFFSET",
+        ));
+    }
     if offset > MAX_OFFSET {
         let parameter = if statement.is_some() {
             "$query"

@@ -221,10 +221,9 @@ async fn paging_without_order_is_stable_and_signals_the_next_page() {
         }
         let link = reply.header("link");
         if offset + 500 < total {
-            assert!(
-                link.contains(&format!("%24offset={}", offset + 500)),
-                "{link}"
-            );
+            // The next page starts after this page's last `:id`.
+            assert!(link.contains("%24%24cursor="), "{link}");
+            assert!(!link.contains("%24offset"), "{link}");
             assert!(link.ends_with("rel=\"next\""), "{link}");
         } else {
             assert_eq!(link, "", "no next page after the last");
@@ -233,6 +232,106 @@ async fn paging_without_order_is_stable_and_signals_the_next_page() {
         offset += 500;
     }
     assert_eq!(seen.len(), total);
+}
+
+/// The path and query of a `Link: <…>; rel="next"` header, if any.
+fn next_link(reply: &crate::support::Reply) -> Option<String> {
+    let link = reply.header("link");
+    let url = link.strip_prefix('<')?.split_once(">; rel=\"next\"")?.0;
+    Some(
+        url.strip_prefix("http://localhost")
+            .unwrap_or(url)
+            .to_string(),
+    )
+}
+
+#[tokio::test]
+async fn following_the_links_visits_every_matching_row_once_in_id_order() {
+    let app = TestApp::new().await;
+    let expected = count_where(&nypd(), |r| r["County"] == "KINGS");
+    assert!(expected > 300, "several pages of KINGS rows");
+    let mut next = Some(
+        "/resource/nypd-hate.json?$select=:id,county&$where=county%3D%27KINGS%27&$limit=100&$offset=50"
+            .to_string(),
+    );
+    let mut ids: Vec<i64> = Vec::new();
+    let mut pages = 0;
+    while let Some(uri) = next {
+        let reply = app.get(&uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+        for r in rows(&reply) {
+            assert_eq!(r["county"], "KINGS");
+            ids.push(r[":id"].as_str().unwrap().parse().unwrap());
+        }
+        next = next_link(&reply);
+        if let Some(link) = &next {
+            assert!(
+                link.contains("%24%24cursor=") && !link.contains("%24offset"),
+                "{link}"
+            );
+        }
+        pages += 1;
+    }
+    // The first page skipped 50 rows; every later page came by cursor.
+    assert_eq!(ids.len(), expected - 50);
+    assert_eq!(pages, (expected - 50).div_ceil(100));
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids strictly increase");
+
+    // The same rows by offset paging, for comparison.
+    let all = app
+        .get("/resource/nypd-hate.json?$select=:id&$where=county%3D%27KINGS%27&$limit=5000")
+        .await;
+    let by_offset: Vec<i64> = rows(&all)
+        .iter()
+        .map(|r| r[":id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(ids, by_offset[50..]);
+}
+
+#[tokio::test]
+async fn cursors_are_refused_where_they_cannot_apply() {
+    let app = TestApp::new().await;
+    for (uri, says) in [
+        ("/resource/nypd-hate.json?$$cursor=nonsense", "not a cursor"),
+        (
+            "/resource/nypd-hate.json?$$cursor=k10&$offset=5",
+            "drop $offset",
+        ),
+        (
+            "/resource/nypd-hate.json?$$cursor=k10&$order=county",
+            ":id order",
+        ),
+        (
+            "/resource/nypd-hate.json?$$cursor=k10&$select=county,count(*)&$group=county",
+            ":id order",
+        ),
+        (
+            "/resource/nypd-hate.json?$$cursor=k10&$query=SELECT%20county",
+            "drop $offset",
+        ),
+    ] {
+        let reply = app.get(uri).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{uri}: {}",
+            reply.body
+        );
+        let body = reply.json();
+        assert_eq!(body["data"]["parameter"], "$$cursor", "{uri}");
+        assert!(
+            body["message"].as_str().unwrap().contains(says),
+            "{uri}: {}",
+            body["message"]
+        );
+    }
+    // A cursor past the last row is an empty page, not an error.
+    let reply = app
+        .get("/resource/nypd-hate.json?$$cursor=kfffffff&$select=:id")
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(rows(&reply).len(), 0);
+    assert_eq!(reply.header("link"), "");
 }
 
 #[tokio::test]
@@ -479,7 +578,7 @@ async fn repeated_queries_answer_the_same_from_the_cache() {
     let second = app.get(&uri).await;
     assert_eq!(first.body, second.body);
     assert_eq!(first.header("link"), second.header("link"));
-    assert!(second.header("link").contains("%24offset=10"));
+    assert!(second.header("link").contains("%24%24cursor="));
     assert_eq!(
         first.header("x-soda2-fields"),
         second.header("x-soda2-fields")
@@ -734,7 +833,14 @@ async fn preflights_limits_and_offsets() {
     let page = app.get("/resource/nypd-hate.json").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert_eq!(rows(&page).len(), 10);
-    assert!(page.header("link").contains("%24offset=10"));
+    // Rows in `:id` order: the next page starts after the 10th row's id.
+    assert!(
+        page.header("link")
+            .contains(&format!("%24%24cursor={}", web::soda::params::cursor(10)))
+    );
+    // Any other order pages by offset.
+    let ordered = app.get("/resource/nypd-hate.json?$order=county").await;
+    assert!(ordered.header("link").contains("%24offset=10"));
 
     let far = app
         .get("/resource/nypd-hate.json?$offset=18446744073709551615")

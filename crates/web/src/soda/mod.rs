@@ -111,8 +111,14 @@ async fn answer(
     format: Format,
     params: &[(String, String)],
 ) -> Result<Answer, ApiError> {
+    let started = std::time::Instant::now();
     let request = params::parse(params, dataset, app.settings.max_limit)?;
     let typed = check(&request, dataset)?;
+    tracing::debug!(
+        dataset.id = %dataset.id,
+        parse_check_us = started.elapsed().as_micros() as u64,
+        "query checked"
+    );
     let keyset = request.statement.is_none() && pages_by_key(&typed);
     if request.options.after.is_some() && !keyset {
         return Err(ApiError::bad_parameter(

@@ -343,12 +343,26 @@ def serve_phase(a, civic_env, su_flags):
     civic, ds, cb, db, dbname = start_pair(a, os.path.join(a.work, "serve-civic"),
                                            os.path.join(a.work, "serve-1m", "sr.db"),
                                            civic_env, "1m")
+    # The same data dir served again with the result cache on (its default
+    # size), for the cached figures beside the uncached ones.
+    cached_env = {k: v for k, v in civic_env.items() if k != "CIVIC_QUERY_CACHE_MB"}
+    cport = free_port()
+    cached = start_server("civic-cached", [a.civic, "--data-dir",
+                                           os.path.join(a.work, "serve-civic"), "serve",
+                                           "--listen", f"127.0.0.1:{cport}"], cached_env,
+                          os.path.join(a.work, "civic-cached.log"))
+    ccb = f"http://127.0.0.1:{cport}"
+    wait_ready(ccb + "/api/catalog/v1", cached)
     try:
         urls = {
             ("filtered", "civic"): url_with(cb, f"/resource/{DATASET_ID}.json", FILTER_SOQL),
             ("filtered", "datasette"): ds_sql_url(db, dbname, FILTER_SQL),
             ("aggregation", "civic"): url_with(cb, f"/resource/{DATASET_ID}.json", GROUP_SOQL),
             ("aggregation", "datasette"): ds_sql_url(db, dbname, GROUP_SQL),
+            ("filtered", "civic-cached"): url_with(ccb, f"/resource/{DATASET_ID}.json",
+                                                   FILTER_SOQL),
+            ("aggregation", "civic-cached"): url_with(ccb, f"/resource/{DATASET_ID}.json",
+                                                      GROUP_SOQL),
         }
         # Warm-up: Civic reads the version into memory on its first query;
         # SQLite's pages come into the OS cache.
@@ -362,7 +376,9 @@ def serve_phase(a, civic_env, su_flags):
         results["wrk"] = {}
         for rnd in range(a.wrk_rounds):
             for q in ("filtered", "aggregation"):
-                sides = ["civic", "datasette"] if rnd % 2 == 0 else ["datasette", "civic"]
+                sides = ["civic", "datasette", "civic-cached"]
+                if rnd % 2 == 1:
+                    sides.reverse()
                 for who in sides:
                     r = wrk(urls[(q, who)], a.wrk_threads, a.wrk_conns, a.wrk_seconds)
                     results["wrk"].setdefault((q, who), []).append(r)
@@ -373,6 +389,7 @@ def serve_phase(a, civic_env, su_flags):
     finally:
         stop_server(civic)
         stop_server(ds)
+        stop_server(cached)
 
     # The same export at the small size, in fresh servers, to see whether
     # memory grows with the row count.
@@ -400,6 +417,9 @@ def verify(urls):
         raise SystemExit(f"filtered query: the rows differ ({len(c_ids)} vs {len(d_ids)}; "
                          f"first {c_ids[:3]} vs {d_ids[:3]})")
     checks["filtered"] = f"same {len(c_ids)} rows, same request_id order"
+    for q in ("filtered", "aggregation"):
+        if json.loads(get(urls[(q, "civic-cached")])) != json.loads(get(urls[(q, "civic")])):
+            raise SystemExit(f"{q} query: the cached answer differs from the uncached one")
     c = json.loads(get(urls[("aggregation", "civic")]))
     d = json.loads(get(urls[("aggregation", "datasette")]))
     cm = {r["category"]: (int(r["n"]), decimal.Decimal(r.get("total", "0"))) for r in c}
@@ -523,6 +543,11 @@ def report(a, load, modes, serve, started, finished):
                      f"{wmed(q, 'civic', 'p50'):.2f} / {wmed(q, 'civic', 'p99'):.2f}",
                      f"{wmed(q, 'datasette', 'p50'):.2f} / {wmed(q, 'datasette', 'p99'):.2f}",
                      "", "", None))
+    for q, target in (("filtered", 20), ("aggregation", None)):
+        c, d = wmed(q, "civic-cached", "rps"), wmed(q, "datasette", "rps")
+        rows.append((f"{q.capitalize()}, result cache on (req/s)", f"{c:,.1f}", f"{d:,.1f}",
+                     f"{c / d:.1f}×", f"≥ {target}×" if target else "",
+                     c / d >= target if target else None))
     for size, n in (("1m", a.rows), ("small", a.small_rows)):
         c, d = ex[size]["civic"], ex[size]["datasette"]
         rows.append((f"CSV export {n:,} rows (rows/s)", f"{c['rows_per_s']:,.0f}",
@@ -581,7 +606,8 @@ SQLite {v['sqlite']}, {v['wrk']}.
 Data: {a.rows:,} and {a.small_rows:,} rows from `bench/gen_311.py` (seed 311).
 Load: {a.load_runs} runs each, fresh targets. Queries: `wrk -t{a.wrk_threads} -c{a.wrk_conns}
 -d{a.wrk_seconds}s --latency`, {a.wrk_rounds} rounds, after a warm-up; Civic with
-`CIVIC_QUERY_CACHE_MB=0`. Export: {a.export_runs} full downloads each with curl.
+`CIVIC_QUERY_CACHE_MB=0` (result cache off) except in the rows marked "result cache on",
+where a second Civic serves the same data dir with the default cache. Export: {a.export_runs} full downloads each with curl.
 Datasette serves the table as sqlite-utils typed it (`insert --csv{' ' + ' '.join(su_flags_of(modes)) if su_flags_of(modes) else ''}`).
 
 {table_md()}

@@ -192,4 +192,32 @@ test('an unknown dataset emits error', TIMEOUT, async () => {
   assert.equal(body.code, 'query.dataset.does-not-exist');
 });
 
-test('within_circle', { skip: 'within_circle is not implemented in civic yet' }, () => {});
+/** Great-circle metres on a sphere of radius 6,371,008.8 m, as SoQL measures. */
+function haversine(lat1, lon1, lat2, lon2) {
+  const rad = (d) => (d * Math.PI) / 180;
+  const a =
+    Math.sin(rad(lat2 - lat1) / 2) ** 2 +
+    Math.cos(rad(lat1)) * Math.cos(rad(lat2)) * Math.sin(rad(lon2 - lon1) / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.sqrt(a));
+}
+
+test('within_circle through where()', TIMEOUT, async () => {
+  for (const radius of [2500, 5000, 20000]) {
+    const rows = await rowsOf(
+      consumer
+        .query()
+        .withDataset('lari-1992')
+        .select('first_name', 'last_name')
+        .where(`within_circle(location, 34.05, -118.25, ${radius})`)
+        .limit(5000),
+    );
+    const want = s
+      .rows('lari-1992')
+      .filter((r) => r.latitude !== '' && r.longitude !== '')
+      .filter((r) => haversine(34.05, -118.25, Number(r.latitude), Number(r.longitude)) <= radius)
+      .map((r) => `${r.first_name} ${r.last_name}`)
+      .sort();
+    assert.ok(want.length > 0, `some rows lie within ${radius} m`);
+    assert.deepEqual(rows.map((r) => `${r.first_name ?? ""} ${r.last_name ?? ""}`).sort(), want, `radius ${radius}`);
+  }
+});

@@ -6,24 +6,7 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-use crate::support::{Reply, TestApp, q, sample_path};
-
-/// One sample file's rows, each as its header → value.
-fn csv_rows(file: &str) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(sample_path(file)).expect("csv");
-    let headers = reader.headers().expect("header").clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("record");
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.into(), v.into()))
-                .collect()
-        })
-        .collect()
-}
+use crate::support::{Reply, TestApp, csv_rows, q};
 
 async fn select(app: &TestApp, dataset: &str, params: &str) -> Vec<Value> {
     let reply = app.get(&format!("/resource/{dataset}.json?{params}")).await;

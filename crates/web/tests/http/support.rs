@@ -41,7 +41,12 @@ pub fn sample_path(file: &str) -> PathBuf {
 
 /// The NYPD sample's rows, each as its header → value.
 pub fn nypd() -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(sample_path("nypd_hate_crimes.csv")).expect("csv");
+    csv_rows("nypd_hate_crimes.csv")
+}
+
+/// One sample file's rows, each as its header → value.
+pub fn csv_rows(file: &str) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(sample_path(file)).expect("csv");
     let headers = reader.headers().expect("header").clone();
     reader
         .records()

@@ -36,12 +36,19 @@ use soql::types::ID_FIELD;
 use soql::{TypedExpr, TypedKind, TypedQuery};
 
 use crate::expr::Translator;
+use crate::plan::{self, is_id};
 use crate::table::Table;
-use crate::{EngineError, Result, plan};
+use crate::{EngineError, Result};
 
 /// Whether a query has the plain shape this module plans.
 pub fn applies(query: &TypedQuery) -> bool {
     !query.is_aggregated() && !query.distinct
+}
+
+/// Whether a query's rows come in stored `:id` order, one per stored row:
+/// the queries a keyset page can continue.
+pub fn in_id_order(query: &TypedQuery) -> bool {
+    applies(query) && order(query).is_empty()
 }
 
 /// With `after`, only rows whose `:id` is greater count: a keyset page,
@@ -83,7 +90,7 @@ pub fn build(
     let fetch = limit.map(|n| n.saturating_add(skip));
     let keys = order(query);
     let by_id = keys.is_empty();
-    if after.is_some() && !by_id {
+    if after.is_some() && !in_id_order(query) {
         return Err(EngineError::Unsupported(
             "a keyset page needs the rows in :id order".into(),
         ));
@@ -156,10 +163,6 @@ fn order(query: &TypedQuery) -> Vec<&soql::TypedOrder> {
         keys.clear();
     }
     keys
-}
-
-fn is_id(e: &TypedExpr) -> bool {
-    matches!(&e.kind, TypedKind::Column(name) if name == ID_FIELD)
 }
 
 #[cfg(test)]

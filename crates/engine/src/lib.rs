@@ -25,6 +25,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use soql::TypedQuery;
 
 pub use datafusion::arrow;
+pub use fast::in_id_order;
 pub use table::{Table, TableCache};
 
 /// One immutable version of a dataset: what a query runs over.
@@ -123,7 +124,7 @@ impl Engine {
             fast::build(&self.state, &table, query, after)?
         } else if after.is_some() {
             return Err(EngineError::Unsupported(
-                "a keyset page needs a query without aggregation or DISTINCT".into(),
+                "a keyset page needs a query in :id order".into(),
             ));
         } else {
             self.general_plan(&table, query).await?

@@ -205,7 +205,7 @@ fn escape_like(term: &str) -> String {
     out
 }
 
-fn is_id(e: &TypedExpr) -> bool {
+pub fn is_id(e: &TypedExpr) -> bool {
     matches!(&e.kind, TypedKind::Column(name) if name == ID_FIELD)
 }
 

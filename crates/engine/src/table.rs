@@ -37,10 +37,9 @@ pub struct Table {
     pub schema: SchemaRef,
     /// The same schema as DataFusion resolves names against.
     pub df_schema: Arc<DFSchema>,
-    /// Contiguous runs of rows, each in `:id` order; partition `i` holds
-    /// smaller ids than partition `i + 1`.
-    pub partitions: Vec<Vec<RecordBatch>>,
-    /// The same batches as a table provider, for logical plans.
+    /// The rows as a table provider, for logical plans: contiguous runs of
+    /// rows, each in `:id` order, so partition `i` holds smaller ids than
+    /// partition `i + 1`.
     pub provider: Arc<MemTable>,
     /// The same batches as one stream in `:id` order, for plain queries.
     pub rows: ScanSource,
@@ -50,9 +49,6 @@ impl Table {
     /// Splits `batches` (in `:id` order) into `partitions` runs.
     pub fn new(schema: SchemaRef, batches: Vec<RecordBatch>, partitions: usize) -> Result<Table> {
         let parts = split(batches, partitions);
-        let by_id: Vec<SortExpr> = vec![col(soql::types::ID_FIELD).sort(true, false)];
-        let provider =
-            MemTable::try_new(Arc::clone(&schema), parts.clone())?.with_sort_order(vec![by_id]);
         let id = Arc::new(Column::new_with_schema(soql::types::ID_FIELD, &schema)?) as _;
         let by_id =
             LexOrdering::new([PhysicalSortExpr::new_default(id)]).expect("one sort expression");
@@ -61,10 +57,11 @@ impl Table {
             parts.iter().flatten().flat_map(slices).collect(),
             by_id,
         );
+        let by_id: Vec<SortExpr> = vec![col(soql::types::ID_FIELD).sort(true, false)];
+        let provider = MemTable::try_new(Arc::clone(&schema), parts)?.with_sort_order(vec![by_id]);
         Ok(Table {
             df_schema: Arc::new(DFSchema::try_from(Arc::clone(&schema))?),
             schema,
-            partitions: parts,
             provider: Arc::new(provider),
             rows,
         })

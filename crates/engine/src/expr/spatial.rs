@@ -25,7 +25,7 @@ use soql::Geometry;
 pub use aggregate::{convex_hull, extent};
 pub use shapes::{point_scalar, scalar};
 
-use shapes::Rows;
+use shapes::{Rows, floats};
 
 /// The mean Earth radius in metres (IUGG), the sphere distances are on.
 pub const EARTH_RADIUS_M: f64 = 6_371_008.8;
@@ -242,10 +242,6 @@ fn simplify_rows(args: &[ColumnarValue], rows: usize) -> Result<ColumnarValue> {
     });
     let array: ArrayRef = Arc::new(simplified.collect::<StringArray>());
     Ok(ColumnarValue::Array(array))
-}
-
-fn floats(value: &ColumnarValue) -> Result<Rows<f64>> {
-    shapes::floats(value)
 }
 
 fn booleans(rows: usize, test: impl Fn(usize) -> Option<bool>) -> ArrayRef {

@@ -221,16 +221,7 @@ fn geometry(c: &Cells, row: usize, out: &mut String) {
         Geometry::Point(c) => position(c, out),
         Geometry::MultiPoint(cs) | Geometry::Line(cs) => positions(cs, out),
         Geometry::MultiLine(lines) | Geometry::Polygon(lines) => nested(lines, out),
-        Geometry::MultiPolygon(polygons) => {
-            out.push('[');
-            for (i, rings) in polygons.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                nested(rings, out);
-            }
-            out.push(']');
-        }
+        Geometry::MultiPolygon(polygons) => list(polygons, out, |rings, out| nested(rings, out)),
     }
     out.push('}');
 }
@@ -241,23 +232,21 @@ fn position(c: &Coord, out: &mut String) {
 }
 
 fn positions(cs: &[Coord], out: &mut String) {
-    out.push('[');
-    for (i, c) in cs.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        position(c, out);
-    }
-    out.push(']');
+    list(cs, out, position);
 }
 
 fn nested(lists: &[Vec<Coord>], out: &mut String) {
+    list(lists, out, |cs, out| positions(cs, out));
+}
+
+/// A JSON array of `items`, each written by `write`.
+fn list<T>(items: &[T], out: &mut String, write: impl Fn(&T, &mut String)) {
     out.push('[');
-    for (i, list) in lists.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        positions(list, out);
+        write(item, out);
     }
     out.push(']');
 }

@@ -119,7 +119,7 @@ async fn answer(
         parse_check_us = started.elapsed().as_micros() as u64,
         "query checked"
     );
-    let keyset = request.statement.is_none() && pages_by_key(&typed);
+    let keyset = request.statement.is_none() && engine::in_id_order(&typed);
     if request.options.after.is_some() && !keyset {
         return Err(ApiError::bad_parameter(
             params::CURSOR,
@@ -163,19 +163,6 @@ pub struct Page {
     pub more: bool,
     /// The `:id` of the page's last row, when the query pages by keys.
     pub last_id: Option<i64>,
-}
-
-/// Whether a query's pages can follow one another by `:id` rather than by
-/// offset: rows in `:id` order, one per stored row.
-fn pages_by_key(typed: &TypedQuery) -> bool {
-    let by_id = |e: &soql::TypedExpr| matches!(&e.kind, TypedKind::Column(c) if c == ID_FIELD);
-    !typed.is_aggregated()
-        && !typed.distinct
-        && match typed.order_by.as_slice() {
-            [] => true,
-            [only] => by_id(&only.expr) && !only.descending,
-            _ => false,
-        }
 }
 
 /// Runs a plain query in `:id` order for one page starting after `after`,

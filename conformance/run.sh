@@ -93,6 +93,12 @@ PIDS+=($!)
 say "civic demo on http://127.0.0.1:$HTTP_PORT (loading the samples)"
 wait_serving "${PIDS[0]}" "$WORK/demo.log"
 
+# A developer's account and app token, made as an operator would: unknown
+# tokens are refused, so the clients send a real one.
+"$CIVIC" --data-dir "$WORK/data" user add conformance@example.org --role registered >/dev/null
+CIVIC_APP_TOKEN="$("$CIVIC" --data-dir "$WORK/data" user token conformance@example.org --name conformance)"
+export CIVIC_APP_TOKEN
+
 # The samples are in the data directory now; serve the same data over TLS.
 TLS_PORT=$(free_port)
 "$CIVIC" --data-dir "$WORK/data" serve --listen "127.0.0.1:$TLS_PORT" \

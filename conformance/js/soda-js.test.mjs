@@ -170,9 +170,19 @@ test('a row with quoted commas and empty cells', TIMEOUT, async () => {
 });
 
 test('app token header (sodaOpts.apiToken)', TIMEOUT, async () => {
-  const withToken = new soda.Consumer(DOMAIN, { apiToken: 'civic-conformance-token' });
+  const token = process.env.CIVIC_APP_TOKEN;
+  assert.ok(token, 'CIVIC_APP_TOKEN is set by run.sh');
+  const withToken = new soda.Consumer(DOMAIN, { apiToken: token });
   const rows = await rowsOf(withToken.query().withDataset('lari-1992').select('count(*)'));
   assert.equal(Number(rows[0].count), s.rows('lari-1992').length);
+});
+
+test('an unknown app token emits error', TIMEOUT, async () => {
+  const bogus = new soda.Consumer(DOMAIN, { apiToken: 'not-a-token' });
+  const { ok, body } = await run(bogus.query().withDataset('lari-1992').select('count(*)'));
+  assert.equal(ok, false);
+  assert.equal(body.error, true);
+  assert.equal(body.code, 'authentication.invalid-app-token');
 });
 
 test('a misspelt column emits error with the server message', TIMEOUT, async () => {

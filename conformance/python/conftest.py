@@ -22,6 +22,15 @@ def _base_url():
     return url
 
 
+def app_token():
+    """A real app token (run.sh makes one with `civic user token`)."""
+    token = os.environ.get("CIVIC_APP_TOKEN", "")
+    if not token:
+        pytest.exit("CIVIC_APP_TOKEN is not set; make one with "
+                    "`civic user token EMAIL --name NAME` or run conformance/run.sh", returncode=2)
+    return token
+
+
 @pytest.fixture(scope="session")
 def base_url():
     return _base_url()

@@ -8,8 +8,10 @@ import csv
 import io
 import json
 from collections import Counter
+from urllib.parse import urlencode
 
 import samples as s
+from conftest import app_token
 
 NYPD = "nypd-hate"
 
@@ -41,10 +43,22 @@ def test_missing_row_is_404(http, base_url):
 
 
 def test_app_token_in_url_and_header(http, base_url):
-    for kw in ({"params": {"$select": "count(*)", "$$app_token": "abc"}},
-               {"params": {"$select": "count(*)"}, "headers": {"X-App-Token": "abc"}}):
+    token = app_token()
+    for kw in ({"params": {"$select": "count(*)", "$$app_token": token}},
+               {"params": {"$select": "count(*)"}, "headers": {"X-App-Token": token}},
+               {"params": {"$select": "count(*)"}, "headers": {"x-app-token": token}}):
         (row,) = get(http, base_url, f"/resource/{NYPD}.json", **kw).json()
         assert int(row["count"]) == len(s.raw_rows(NYPD))
+
+
+def test_an_unknown_app_token_is_refused(http, base_url):
+    for kw in ({"params": {"$$app_token": "not-a-token"}},
+               {"headers": {"X-App-Token": "not-a-token"}}):
+        resp = get(http, base_url, f"/resource/{NYPD}.json", **kw)
+        assert resp.status_code == 403
+        body = resp.json()
+        assert body["error"] is True
+        assert body["code"] == "authentication.invalid-app-token"
 
 
 def test_type_headers_match_the_file(http, base_url):
@@ -67,16 +81,42 @@ def walk_links(http, url):
     return rows, links
 
 
-def test_link_header_walks_every_page(http, base_url):
-    rows, links = walk_links(http, f"{base_url}/resource/lari-1992.json?$limit=20&$order=last_name")
-    assert len(links) == 3 and all("%24offset=" in u for u in links), links
-    assert s.server_bag("lari-1992", rows) == s.expected_bag("lari-1992")
+def by_cursor(links):
+    return all("%24%24cursor=" in u and "offset" not in u for u in links)
+
+
+def test_link_header_walks_every_page_in_the_order_asked(http, base_url):
+    query = urlencode({"$limit": 20, "$order": "age DESC, last_name"})
+    rows, links = walk_links(http, f"{base_url}/resource/lari-1992.json?{query}")
+    assert len(links) == 3 and by_cursor(links), links
+    # Descending puts the one unknown age first; ties go by last name, then
+    # by place in the file (:id).
+    def key(item):
+        i, r = item
+        age = s.typed("lari-1992", "age", r["age"])
+        return (age is not None, -(age or 0), r["last_name"], i)
+    ordered = sorted(enumerate(s.raw_rows("lari-1992")), key=key)
+    assert [s.comparable("lari-1992", r) for r in rows] == \
+        [s.expected_row("lari-1992", r) for _, r in ordered]
+
+
+def test_link_header_walks_by_cursor_in_any_order(http, base_url):
+    fields = ["county", "record_create_date", "full_complaint_id", "arrest_id"]
+    query = urlencode({"$select": ",".join(fields), "$limit": 500,
+                       "$order": "county DESC, record_create_date"})
+    rows, links = walk_links(http, f"{base_url}/resource/{NYPD}.json?{query}")
+    assert len(links) == 4 and by_cursor(links), links
+    # Stable sorts: date then place in the file (:id), then county descending.
+    ordered = sorted(enumerate(s.raw_rows(NYPD)),
+                     key=lambda ir: (s.timestamp(ir[1]["record_create_date"]), ir[0]))
+    ordered.sort(key=lambda ir: ir[1]["county"], reverse=True)
+    assert [s.comparable(NYPD, r) for r in rows] == \
+        [s.expected_row(NYPD, r, fields) for _, r in ordered]
 
 
 def test_link_header_walks_by_cursor_in_id_order(http, base_url):
     rows, links = walk_links(http, f"{base_url}/resource/lari-1992.json?$limit=20")
-    assert len(links) == 3, links
-    assert all("%24%24cursor=" in u and "offset" not in u for u in links), links
+    assert len(links) == 3 and by_cursor(links), links
     assert s.server_bag("lari-1992", rows) == s.expected_bag("lari-1992")
 
 

@@ -12,9 +12,10 @@ from decimal import Decimal
 import pytest
 
 import samples as s
+from conftest import app_token
 
 NYPD = "nypd-hate"
-TOKEN = "civic-conformance-token"
+TOKEN = app_token()
 HEADERS = {"Content-Type": "application/json", "Accept": "application/json", "X-App-Token": TOKEN}
 
 

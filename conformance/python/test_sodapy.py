@@ -13,6 +13,7 @@ import requests
 from sodapy import Socrata
 
 import samples as s
+from conftest import app_token
 
 NYPD = "nypd-hate"
 ALL = 50000  # one page holds every row of the smaller samples
@@ -264,12 +265,23 @@ def test_get_geojson_content_type(client):
 
 def test_get_with_app_token_header(domain):
     """sodapy sends the token as `X-App-token` (its own spelling)."""
-    with Socrata(domain, "conformance-token",
+    token = app_token()
+    with Socrata(domain, token,
                  session_adapter={"prefix": "http://", "adapter": requests.adapters.HTTPAdapter()},
                  timeout=60) as c:
-        assert c.session.headers["X-App-token"] == "conformance-token"
+        assert c.session.headers["X-App-token"] == token
         (row,) = c.get(NYPD, select="count(*)")
         assert int(row["count"]) == 2406
+
+
+def test_an_unknown_app_token_raises(domain):
+    with Socrata(domain, "not-a-token",
+                 session_adapter={"prefix": "http://", "adapter": requests.adapters.HTTPAdapter()},
+                 timeout=60) as c:
+        with pytest.raises(requests.HTTPError) as refused:
+            c.get(NYPD, select="count(*)")
+        assert refused.value.response.status_code == 403
+        assert "app token" in str(refused.value)
 
 
 # --- get_all: sodapy pages with $offset and no $order ----------------------

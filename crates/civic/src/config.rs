@@ -39,3 +39,11 @@ pub fn settings(global: &Global) -> anyhow::Result<Settings> {
     }
     Ok(settings)
 }
+
+/// The city profile the settings name, or Aurora's built-in one.
+pub fn profile(settings: &Settings) -> anyhow::Result<web::profile::Profile> {
+    match &settings.profile {
+        Some(path) => Ok(web::profile::Profile::read(path)?),
+        None => Ok(web::profile::Profile::aurora()),
+    }
+}

@@ -40,12 +40,22 @@ pub struct LoadArgs {
     pub report: Option<PathBuf>,
 }
 
-pub async fn run(global: &Global, args: LoadArgs) -> Result<(), Failure> {
-    for (flag, value) in [("--title", &args.title), ("--department", &args.department)] {
-        if value.trim().is_empty() {
-            return Err(Failure::Usage(anyhow!("{flag} must not be empty")));
-        }
+pub async fn run(global: &Global, settings: &web::Settings, args: LoadArgs) -> Result<(), Failure> {
+    if args.title.trim().is_empty() {
+        return Err(Failure::Usage(anyhow!("--title must not be empty")));
     }
+    let profile = crate::config::profile(settings)?;
+    let department = profile
+        .department(&args.department)
+        .ok_or_else(|| {
+            Failure::Usage(anyhow!(
+                "--department `{}` is not a department of the {}; the departments are: {}",
+                args.department.trim(),
+                profile.city.name,
+                profile.departments.join(", ")
+            ))
+        })?
+        .to_string();
     let type_overrides = parse_types(&args.types).map_err(Failure::Usage)?;
     let meta = match &args.meta {
         Some(path) => read_meta(path).map_err(Failure::Usage)?,
@@ -91,7 +101,7 @@ pub async fn run(global: &Global, args: LoadArgs) -> Result<(), Failure> {
         write_bad_rows(&loaded, &args)?;
     }
 
-    let new = new_dataset(id, &args, meta, &loaded);
+    let new = new_dataset(id, department, &args, meta, &loaded);
     let now = chrono::Utc::now();
     let dataset = store
         .create_dataset(new, &loaded.schema, loaded.batches, now)
@@ -108,14 +118,20 @@ pub async fn run(global: &Global, args: LoadArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-fn new_dataset(id: String, args: &LoadArgs, mut meta: Metadata, loaded: &Loaded) -> NewDataset {
+fn new_dataset(
+    id: String,
+    department: String,
+    args: &LoadArgs,
+    mut meta: Metadata,
+    loaded: &Loaded,
+) -> NewDataset {
     if args.topic.is_some() {
         meta.topic = args.topic.clone();
     }
     NewDataset {
         id,
         title: args.title.clone(),
-        department: args.department.clone(),
+        department,
         meta,
         columns: new_columns(loaded),
     }

@@ -4,6 +4,7 @@
 mod config;
 mod demo;
 mod load;
+mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -52,6 +53,11 @@ enum Command {
     },
     /// Publish a CSV, JSON or GeoJSON file as a new dataset.
     Load(load::LoadArgs),
+    /// Manage the accounts of staff and residents.
+    User {
+        #[command(subcommand)]
+        command: users::UserCommand,
+    },
 }
 
 /// HTTPS: a certificate chain and its private key, both PEM.
@@ -120,9 +126,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Demo { listen } => {
             let store = store::Store::open(&cli.global.data_dir).await?;
             demo::load_samples(&store).await?;
+            users::seed_demo_accounts(&store).await?;
             serve(&cli.global, settings, listen, Tls::default()).await
         }
-        Command::Load(args) => load::run(&cli.global, args).await,
+        Command::Load(args) => load::run(&cli.global, &settings, args).await,
+        Command::User { command } => users::run(&cli.global, &settings, command).await,
     }
 }
 
@@ -143,8 +151,9 @@ async fn serve(
         })?),
         _ => None,
     };
+    let profile = config::profile(&settings)?;
     let store = store::Store::open(&global.data_dir).await?;
-    let state = web::AppState::new(store, settings);
+    let state = web::AppState::new(store, settings).with_profile(profile);
     let listener = std::net::TcpListener::bind(listen)
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;

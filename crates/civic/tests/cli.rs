@@ -249,13 +249,65 @@ fn a_load_shows_up_in_a_running_server() {
             "--title",
             "x",
             "--department",
-            "y",
+            "Finance",
             "--id",
             "seat-wthr",
         ],
     );
     assert_eq!(again.status.code(), Some(1), "an existing id is refused");
     assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+}
+
+#[test]
+fn a_department_must_be_one_of_the_citys() {
+    let dir = tempfile::tempdir().unwrap();
+    let weather = sample("seattle-weather.csv");
+    let out = load(
+        dir.path(),
+        &[
+            weather.to_str().unwrap(),
+            "--title",
+            "W",
+            "--department",
+            "Weather Bureau",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("`Weather Bureau` is not a department of the City of Aurora"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Parks Recreation and Open Space"),
+        "{stderr}"
+    );
+    assert_eq!(datasets_on_disk(dir.path()), 0);
+
+    // Any case names the department as the profile spells it.
+    let out = load(
+        dir.path(),
+        &[
+            weather.to_str().unwrap(),
+            "--title",
+            "W",
+            "--department",
+            "public works",
+            "--id",
+            "seat-wthr",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let server = Server::start(&["serve"], dir.path());
+    assert_eq!(
+        server.json("/api/views/seat-wthr.json")["metadata"]["custom_fields"]["Department"]["Department"],
+        "Public Works"
+    );
 }
 
 #[test]
@@ -274,7 +326,7 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
             "--title",
             "R",
             "--department",
-            "D",
+            "Finance",
             "--report",
             report.to_str().unwrap(),
         ],
@@ -293,7 +345,7 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
             "--title",
             "B",
             "--department",
-            "D",
+            "Finance",
         ],
     );
     assert_eq!(out.status.code(), Some(1));
@@ -306,7 +358,7 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
             "--title",
             "T",
             "--department",
-            "D",
+            "Finance",
             "--type",
             "a=integer",
         ],
@@ -325,7 +377,7 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
             "--title",
             "T",
             "--department",
-            "D",
+            "Finance",
             "--type",
             "nope=number",
         ],
@@ -339,7 +391,7 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
             "--title",
             " ",
             "--department",
-            "D",
+            "Finance",
         ],
     );
     assert_eq!(
@@ -360,7 +412,7 @@ fn bad_files_are_refused_and_leave_nothing_behind() {
             "--title",
             "R",
             "--department",
-            "D",
+            "Finance",
             "--id",
             "rag1-good",
             "--skip-bad-rows",
@@ -411,7 +463,7 @@ fn settings_come_from_the_environment_and_files() {
             "--title",
             "Riots",
             "--department",
-            "Archives",
+            "Finance",
             "--id",
             "lari-1992",
         ],
@@ -467,7 +519,7 @@ cost = "Estimated cost in dollars"
             "--title",
             "Permits",
             "--department",
-            "Planning",
+            "Finance",
             "--id",
             "perm-2024",
             "--topic",
@@ -526,11 +578,278 @@ cost = "Estimated cost in dollars"
             "--title",
             "P",
             "--department",
-            "D",
+            "Finance",
             "--meta",
             bad_meta.to_str().unwrap(),
         ],
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("colour"));
+}
+
+fn user_add(data_dir: &Path, args: &[&str]) -> Output {
+    civic()
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["user", "add"])
+        .args(args)
+        .output()
+        .expect("civic user add runs")
+}
+
+/// Signs in through the pages as a browser would; answers the status, where
+/// it redirects to, and the session's cookie.
+fn sign_in_over_http(base: &str, email: &str, password: &str) -> (u16, String, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let cookie_of = |response: &ureq::http::Response<ureq::Body>, name: &str| {
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .and_then(|v| v.split(';').next())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let mut form = agent.get(format!("{base}/signin")).call().expect("form");
+    let csrf_cookie = cookie_of(&form, "civic_csrf");
+    let html = form.body_mut().read_to_string().expect("form body");
+    let field = "name=\"csrf\" value=\"";
+    let at = html.find(field).expect("csrf field") + field.len();
+    let csrf = &html[at..at + 64];
+    let body = format!(
+        "csrf={csrf}&email={}&password={}&next=%2Faccount",
+        enc(email),
+        enc(password)
+    );
+    let reply = agent
+        .post(format!("{base}/signin"))
+        .header("cookie", &csrf_cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(body)
+        .expect("sign-in answers");
+    let location = reply
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (
+        reply.status().as_u16(),
+        location,
+        cookie_of(&reply, "civic_session"),
+    )
+}
+
+#[test]
+fn user_add_makes_an_account_whose_printed_password_signs_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = user_add(
+        dir.path(),
+        &[
+            "ada@example.org",
+            "--role",
+            "steward",
+            "--department",
+            "police",
+            "--name",
+            "Ada",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let password = stdout.trim_end();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert_eq!(password.len(), 24, "{password}");
+    assert_eq!(password.split('-').count(), 5, "{password}");
+    assert!(
+        stderr.contains("created steward ada@example.org"),
+        "{stderr}"
+    );
+
+    let server = Server::start(&["serve"], dir.path());
+    let (status, location, session) = sign_in_over_http(&server.base, "ada@example.org", password);
+    assert_eq!((status, location.as_str()), (303, "/account"));
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let account = agent
+        .get(format!("{}/account", server.base))
+        .header("cookie", &session)
+        .call()
+        .expect("account page")
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(account.contains("<dd>Dataset steward</dd>"), "{account}");
+    assert!(
+        account.contains("<dd>Police</dd>"),
+        "the profile's spelling"
+    );
+
+    let (status, _, session) = sign_in_over_http(&server.base, "ada@example.org", "not it at all");
+    assert_eq!((status, session.as_str()), (401, ""));
+}
+
+#[test]
+fn user_add_refuses_taken_addresses_and_wrong_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = user_add(dir.path(), &["clerk@example.org", "--role", "clerk"]);
+    assert_eq!(ok.status.code(), Some(0));
+
+    let taken = user_add(dir.path(), &["CLERK@example.org", "--role", "admin"]);
+    assert_eq!(taken.status.code(), Some(1));
+    assert!(taken.stdout.is_empty(), "no password for a refused account");
+    let stderr = String::from_utf8_lossy(&taken.stderr);
+    assert!(stderr.contains("already exists"), "{stderr}");
+
+    let bad_address = user_add(dir.path(), &["clerk", "--role", "clerk"]);
+    assert_eq!(bad_address.status.code(), Some(1));
+
+    let unknown_role = user_add(dir.path(), &["x@example.org", "--role", "public"]);
+    assert_eq!(unknown_role.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown_role.stderr);
+    assert!(
+        stderr.contains("[possible values: registered, steward, clerk, admin]"),
+        "{stderr}"
+    );
+
+    let misused = [
+        &["x@example.org", "--role", "clerk", "--department", "Police"][..],
+        &["x@example.org", "--role", "steward"][..],
+        &[
+            "x@example.org",
+            "--role",
+            "steward",
+            "--department",
+            "Weather Bureau",
+        ][..],
+    ];
+    for args in misused {
+        let out = user_add(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+
+    // One account made, one entry in the audit log, by the system.
+    let audit = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = store::Store::open(dir.path()).await.unwrap();
+        store.audit_log(10, 0).await.unwrap()
+    });
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "user_created");
+    assert_eq!(audit[0].actor_id, None);
+    assert_eq!(audit[0].actor_email, "system");
+    assert_eq!(
+        audit[0].after,
+        Some(serde_json::json!({
+            "email": "clerk@example.org",
+            "role": "clerk",
+            "departments": [],
+        }))
+    );
+}
+
+/// `civic demo` with stdout kept: the running child and its address.
+fn start_demo(data_dir: &Path) -> (Child, String) {
+    let mut child = civic()
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args(["demo", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("civic demo starts");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| l.strip_prefix("Civic is serving on ").map(String::from))
+        .expect("the demo serves");
+    std::thread::spawn(move || for _ in lines {});
+    (child, base)
+}
+
+/// Stops a demo; answers everything it printed on stdout.
+fn stop_demo(mut child: Child) -> String {
+    let _ = child.kill();
+    let mut printed = String::new();
+    let mut stdout = child.stdout.take().unwrap();
+    std::io::Read::read_to_string(&mut stdout, &mut printed).unwrap();
+    let _ = child.wait();
+    printed
+}
+
+#[test]
+fn the_demo_creates_its_staff_accounts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let (first, _) = start_demo(dir.path());
+    let printed = stop_demo(first);
+    let accounts: Vec<Vec<&str>> = printed.lines().map(|l| l.split('\t').collect()).collect();
+    let who: Vec<(&str, &str)> = accounts.iter().map(|a| (a[0], a[1])).collect();
+    assert_eq!(
+        who,
+        [
+            ("admin@demo.civic.local", "admin"),
+            ("clerk@demo.civic.local", "clerk"),
+            ("steward@demo.civic.local", "steward"),
+        ]
+    );
+
+    let (second, base) = start_demo(dir.path());
+    let (status, location, _) = sign_in_over_http(&base, "admin@demo.civic.local", accounts[0][2]);
+    assert_eq!(
+        stop_demo(second),
+        "",
+        "nothing is printed on a second start"
+    );
+    assert_eq!((status, location.as_str()), (303, "/account"));
+}
+
+#[test]
+fn user_token_prints_a_token_that_the_api_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = user_add(dir.path(), &["dev@example.org", "--role", "registered"]);
+    assert_eq!(ok.status.code(), Some(0));
+    let token = |args: &[&str]| {
+        civic()
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(["user", "token"])
+            .args(args)
+            .output()
+            .expect("civic user token runs")
+    };
+    let out = token(&["dev@example.org", "--name", "nightly sync"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let secret = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(secret.len(), 64, "{secret}");
+
+    assert_eq!(
+        token(&["nobody@example.org", "--name", "x"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        token(&["dev@example.org", "--name", " "]).status.code(),
+        Some(2)
+    );
+
+    let server = Server::start(&["serve"], dir.path());
+    let (status, _) = server.get(&format!("/api/catalog/v1?$$app_token={secret}"));
+    assert_eq!(status, 200);
+    let (status, body) = server.get("/api/catalog/v1?$$app_token=not-a-token");
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("authentication.invalid-app-token"), "{body}");
 }

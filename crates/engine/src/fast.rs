@@ -12,6 +12,10 @@
 //! - any other order sorts the matches, keeping only the first
 //!   `offset + limit` rows when there is a limit.
 //!
+//! Every such query pages by keys: a page can start just after the row that
+//! ended the page before ([`crate::keyset`]), by binary search in `:id`
+//! order and by one more filter condition in any other.
+//!
 //! Expressions go through the session's coercion and simplification exactly
 //! as in a logical plan. [`crate::plan`] stays the reference: the tests below
 //! check that both plans answer every query alike.
@@ -20,12 +24,12 @@ use std::sync::Arc;
 
 use datafusion::arrow::compute::SortOptions;
 use datafusion::execution::SessionState;
-use datafusion::logical_expr::Expr;
 use datafusion::logical_expr::physical_planning_context::PhysicalPlanningContext;
 use datafusion::logical_expr::simplify::SimplifyContext;
+use datafusion::logical_expr::{Expr, Operator};
 use datafusion::optimizer::simplify_expressions::ExprSimplifier;
 use datafusion::physical_expr::create_physical_expr;
-use datafusion::physical_expr::expressions::Column;
+use datafusion::physical_expr::expressions::{BinaryExpr, Column};
 use datafusion::physical_expr::{LexOrdering, PhysicalExpr, PhysicalSortExpr};
 use datafusion::physical_plan::ExecutionPlan;
 use datafusion::physical_plan::filter::FilterExecBuilder;
@@ -35,24 +39,26 @@ use datafusion::physical_plan::sorts::sort::SortExec;
 use soql::types::ID_FIELD;
 use soql::{TypedExpr, TypedKind, TypedQuery};
 
+use crate::Result;
 use crate::expr::Translator;
+use crate::keyset;
 use crate::plan::{self, is_id};
 use crate::table::Table;
-use crate::{EngineError, Result};
 
 /// Whether a query has the plain shape this module plans.
 pub fn applies(query: &TypedQuery) -> bool {
     !query.is_aggregated() && !query.distinct
 }
 
-/// Whether a query's rows come in stored `:id` order, one per stored row:
-/// the queries a keyset page can continue.
-pub fn in_id_order(query: &TypedQuery) -> bool {
-    applies(query) && order(query).is_empty()
+/// Whether a query pages by keys: its rows come one per stored row, totally
+/// ordered by its keys and then `:id`, so a page can start after the row
+/// that ended the page before. Every query of the plain shape does.
+pub fn pages_by_keys(query: &TypedQuery) -> bool {
+    applies(query)
 }
 
-/// With `after`, only rows whose `:id` is greater count: a keyset page,
-/// for queries in `:id` order only.
+/// With `after`, only the rows that sort after the row with that `:id`
+/// count: a keyset page.
 pub fn build(
     state: &SessionState,
     table: &Table,
@@ -89,13 +95,23 @@ pub fn build(
     let limit = query.limit.map(|n| n as usize);
     let fetch = limit.map(|n| n.saturating_add(skip));
     let keys = order(query);
-    let by_id = keys.is_empty();
-    if after.is_some() && !in_id_order(query) {
-        return Err(EngineError::Unsupported(
-            "a keyset page needs the rows in :id order".into(),
+    let mut ordering = Vec::with_capacity(keys.len() + 1);
+    for key in &keys {
+        ordering.push(PhysicalSortExpr::new(
+            typed(&key.expr)?,
+            SortOptions::new(key.descending, key.nulls_first),
         ));
     }
-    let mut plan = table.rows.scan(after);
+    let by_id = ordering.is_empty();
+    if !by_id && !keys.iter().any(|k| is_id(&k.expr)) {
+        ordering.push(PhysicalSortExpr::new(
+            Arc::new(Column::new_with_schema(ID_FIELD, &table.schema)?),
+            SortOptions::new(false, false),
+        ));
+    }
+    // In `:id` order a keyset page starts by binary search; in any other,
+    // by a condition on the keys.
+    let mut plan = table.rows.scan(after.filter(|_| by_id));
 
     let mut conditions = Vec::new();
     if let Some(filter) = &query.filter {
@@ -104,10 +120,22 @@ pub fn build(
     if let Some(terms) = &query.search {
         conditions.extend(plan::search(terms, &table.text_columns()));
     }
-    if let Some(condition) = conditions.into_iter().reduce(Expr::and) {
+    let mut condition = conditions
+        .into_iter()
+        .reduce(Expr::and)
+        .map(&physical)
+        .transpose()?;
+    if let Some(anchor) = after.filter(|_| !by_id) {
+        let after = keyset::after_row(&table.rows, &ordering, anchor)?;
+        condition = Some(match condition {
+            Some(filter) => Arc::new(BinaryExpr::new(filter, Operator::And, after)),
+            None => after,
+        });
+    }
+    if let Some(condition) = condition {
         // In `:id` order the first matches are the answer; in any other
         // order every match is a candidate.
-        let builder = FilterExecBuilder::new(physical(condition)?, plan);
+        let builder = FilterExecBuilder::new(condition, plan);
         let builder = if by_id {
             builder.with_fetch(fetch)
         } else {
@@ -116,22 +144,7 @@ pub fn build(
         plan = Arc::new(builder.build()?);
     }
 
-    if !by_id {
-        let mut ordering = Vec::with_capacity(keys.len() + 1);
-        for key in &keys {
-            ordering.push(PhysicalSortExpr::new(
-                typed(&key.expr)?,
-                SortOptions::new(key.descending, key.nulls_first),
-            ));
-        }
-        if !keys.iter().any(|k| is_id(&k.expr)) {
-            ordering.push(PhysicalSortExpr::new(
-                Arc::new(Column::new_with_schema(ID_FIELD, &table.schema)?),
-                SortOptions::new(false, false),
-            ));
-        }
-        let ordering = LexOrdering::new(ordering)
-            .ok_or_else(|| EngineError::Unsupported("a query needs an order".into()))?;
+    if let Some(ordering) = LexOrdering::new(ordering) {
         plan = Arc::new(SortExec::new(ordering, plan).with_fetch(fetch));
     }
     if skip > 0 || limit.is_some() {
@@ -166,20 +179,22 @@ fn order(query: &TypedQuery) -> Vec<&soql::TypedOrder> {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::collections::HashMap;
+pub(crate) mod tests {
+    use std::collections::{HashMap, HashSet};
 
-    use datafusion::arrow::array::{ArrayRef, Int64Array, TimestampMillisecondArray};
+    use datafusion::arrow::array::{ArrayRef, AsArray, Int64Array, TimestampMillisecondArray};
     use datafusion::arrow::compute::concat_batches;
-    use datafusion::arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+    use datafusion::arrow::datatypes::{DataType, Field, Int64Type, Schema, TimeUnit};
     use datafusion::arrow::record_batch::RecordBatch;
 
     use super::*;
     use crate::Engine;
+    use crate::EngineError;
 
     /// The NYPD sample as a stored version: system fields first, small
-    /// batches, three partitions.
-    fn nypd() -> (Table, soql::Schema) {
+    /// batches, three partitions. `:updated_at` takes 41 hours in turn, an
+    /// instant key with many ties.
+    pub(crate) fn nypd() -> (Table, soql::Schema) {
         let bytes = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../samples/nypd_hate_crimes.csv"
@@ -210,10 +225,16 @@ mod tests {
                 let n = b.num_rows() as i64;
                 let ids = Int64Array::from_iter_values(next_id..next_id + n);
                 next_id += n;
-                let stamps = TimestampMillisecondArray::from(vec![1_700_000_000_000; n as usize])
+                let created = TimestampMillisecondArray::from(vec![1_700_000_000_000; n as usize])
                     .with_timezone("UTC");
+                let updated = TimestampMillisecondArray::from_iter_values(
+                    ids.values()
+                        .iter()
+                        .map(|id| 1_700_000_000_000 + id % 41 * 3_600_000),
+                )
+                .with_timezone("UTC");
                 let mut columns: Vec<ArrayRef> =
-                    vec![Arc::new(ids), Arc::new(stamps.clone()), Arc::new(stamps)];
+                    vec![Arc::new(ids), Arc::new(created), Arc::new(updated)];
                 columns.extend(b.columns().iter().cloned());
                 RecordBatch::try_new(Arc::clone(&schema), columns).expect("a batch")
             })
@@ -230,7 +251,7 @@ mod tests {
         (table, soql::Schema::new(columns))
     }
 
-    async fn run(plan: Arc<dyn ExecutionPlan>, engine: &Engine) -> RecordBatch {
+    pub(crate) async fn run(plan: Arc<dyn ExecutionPlan>, engine: &Engine) -> RecordBatch {
         let task = Arc::new(datafusion::execution::TaskContext::from(
             engine.state.as_ref(),
         ));
@@ -334,6 +355,115 @@ mod tests {
                 )
                 .await;
                 assert_eq!(paged.columns(), general.columns(), "{text} after {after}");
+            }
+        }
+    }
+
+    /// Every row of `query`, `size` at a time, each page starting after the
+    /// last row of the page before: what a client following cursors reads.
+    async fn walk(engine: &Engine, table: &Table, query: &TypedQuery, size: u64) -> RecordBatch {
+        let mut query = query.clone();
+        query.limit = Some(size);
+        let mut pages = Vec::new();
+        let mut after = None;
+        loop {
+            let plan = build(&engine.state, table, &query, after).expect("plans");
+            let page = run(plan, engine).await;
+            let ids = page.column(0).as_primitive::<Int64Type>();
+            if ids.is_empty() {
+                break;
+            }
+            assert!(pages.len() < 2_500, "the walk ends");
+            after = Some(ids.value(ids.len() - 1));
+            pages.push(page);
+        }
+        let schema = pages
+            .first()
+            .map_or_else(|| Arc::new(Schema::empty()), |p| p.schema());
+        concat_batches(&schema, &pages).expect("one batch")
+    }
+
+    #[tokio::test]
+    async fn keyset_pages_in_any_order_walk_every_row_once() {
+        let (table, schema) = nypd();
+        let engine = Engine::new(3);
+        let orders = [
+            ":id",
+            ":id DESC",
+            "county",
+            "offense_description DESC",
+            "arrest_id",
+            "arrest_id NULLS FIRST",
+            "arrest_id DESC",
+            "arrest_id DESC NULLS LAST, month_number DESC",
+            "nullif(month_number, 4)",
+            "nullif(month_number, 4) NULLS FIRST, complaint_precinct_code DESC",
+            "nullif(month_number, 4) DESC, full_complaint_id",
+            "nullif(month_number, 4) DESC NULLS LAST",
+            "record_create_date DESC",
+            ":updated_at, county DESC",
+            ":updated_at DESC, :id DESC",
+            "upper(county), :id DESC",
+            "date_extract_y(record_create_date) DESC",
+            "starts_with(offense_description, 'ASSAULT'), record_create_date",
+            "county DESC, record_create_date",
+            "month_number * 2 - complaint_precinct_code, bias_motive_description DESC",
+        ];
+        // Every order unfiltered, and half of them under each filter:
+        // small pages where few rows match, larger ones where matching (`$q`
+        // reads every text column) costs the most.
+        let filters = [
+            ("", 97),
+            (" WHERE month_number > 9", 7),
+            (" SEARCH 'kings'", 163),
+        ];
+        for (i, order) in orders.into_iter().enumerate() {
+            let filtered = filters[1 + i % 2];
+            for (filter, size) in [filters[0], filtered] {
+                let text = format!(
+                    "SELECT :id, county, arrest_id, month_number, record_create_date, :updated_at{filter} ORDER BY {order}"
+                );
+                let query = soql::parse_query(&text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+                let typed =
+                    soql::check(&query, &schema).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+                assert!(pages_by_keys(&typed), "{text}");
+                let whole = run(
+                    engine.general_plan(&table, &typed).await.expect("plans"),
+                    &engine,
+                )
+                .await;
+                assert!(whole.num_rows() > 100, "{text}: several pages");
+
+                let walked = walk(&engine, &table, &typed, size).await;
+                assert_eq!(walked.columns(), whole.columns(), "{text}");
+                let ids = walked.column(0).as_primitive::<Int64Type>();
+                let unique: HashSet<i64> = ids.values().iter().copied().collect();
+                assert_eq!(unique.len(), ids.len(), "{text}: no row twice");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_keyset_page_after_a_row_that_is_gone_is_refused() {
+        let (table, schema) = nypd();
+        let engine = Engine::new(3);
+        let typed = |text: &str| {
+            let query = soql::parse_query(text).expect("parses");
+            soql::check(&query, &schema).expect("checks")
+        };
+        // Ids run from 1 to the number of rows.
+        let rows = run(table.rows.scan(None), &engine).await.num_rows() as i64;
+        for missing in [0, rows + 1, i64::MAX] {
+            let by_county = typed("SELECT :id ORDER BY county LIMIT 5");
+            let refused = build(&engine.state, &table, &by_county, Some(missing));
+            assert!(
+                matches!(refused, Err(EngineError::NoAnchor(id)) if id == missing),
+                "after {missing}"
+            );
+            // Ordered by `:id` alone, a page needs no row to start after.
+            for text in ["SELECT :id LIMIT 5", "SELECT :id ORDER BY :id DESC LIMIT 5"] {
+                let plan = build(&engine.state, &table, &typed(text), Some(missing));
+                assert!(plan.is_ok(), "{text} after {missing}");
             }
         }
     }

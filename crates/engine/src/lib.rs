@@ -3,11 +3,17 @@
 //! The `soql` crate decides what a query means; this crate decides how to
 //! compute it. A dataset version is read once from its Parquet file into
 //! memory, split into partitions that each keep `:id` order, and every query
-//! becomes a DataFusion logical plan built directly from the typed query:
-//! user text never becomes SQL.
+//! becomes a DataFusion plan built directly from the typed query: user text
+//! never becomes SQL. Plain queries (`fast`) and aggregated or `DISTINCT`
+//! ones (`grouped`) are built straight as execution plans, which costs far
+//! less than optimizing a logical plan; `plan` builds the logical plan that
+//! both are checked against, and runs what neither shape covers.
 
 mod expr;
 mod fast;
+mod grouped;
+mod keyset;
+mod lower;
 mod plan;
 mod scan;
 mod table;
@@ -25,7 +31,7 @@ use datafusion::prelude::{SessionConfig, SessionContext};
 use soql::TypedQuery;
 
 pub use datafusion::arrow;
-pub use fast::in_id_order;
+pub use fast::pages_by_keys;
 pub use table::{Table, TableCache};
 
 /// One immutable version of a dataset: what a query runs over.
@@ -43,6 +49,10 @@ pub struct Source {
 pub enum EngineError {
     #[error("{0}")]
     Unsupported(String),
+    /// A keyset page names the row it starts after, and this version has
+    /// no row with that `:id`.
+    #[error("no row has :id {0} in this version of the dataset")]
+    NoAnchor(i64),
     #[error("could not read the dataset's data: {0}")]
     Storage(String),
     #[error("query failed: {0}")]
@@ -83,8 +93,8 @@ impl Engine {
         self.query_after(source, query, None).await
     }
 
-    /// Runs a plain query in `:id` order over the rows whose `:id` is
-    /// greater than `after`, and collects its rows: a keyset page.
+    /// Runs a query and collects its rows; with `after`, a keyset page: a
+    /// plain query's rows that sort after the row with that `:id`.
     pub async fn query_after(
         &self,
         source: &Source,
@@ -124,8 +134,10 @@ impl Engine {
             fast::build(&self.state, &table, query, after)?
         } else if after.is_some() {
             return Err(EngineError::Unsupported(
-                "a keyset page needs a query in :id order".into(),
+                "a keyset page needs a query without aggregation or DISTINCT".into(),
             ));
+        } else if grouped::applies(query) {
+            grouped::build(&self.state, &table, query)?
         } else {
             self.general_plan(&table, query).await?
         };

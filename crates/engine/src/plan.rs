@@ -143,7 +143,7 @@ fn order_keys(t: &Translator, query: &TypedQuery) -> Result<Vec<SortExpr>> {
 }
 
 /// Every distinct aggregate call in the selection, `$having` and `$order`.
-fn aggregate_calls(query: &TypedQuery) -> Vec<&TypedExpr> {
+pub fn aggregate_calls(query: &TypedQuery) -> Vec<&TypedExpr> {
     let mut found: Vec<&TypedExpr> = Vec::new();
     let roots = query
         .selection

@@ -62,6 +62,14 @@ impl ScanSource {
         })
     }
 
+    /// The row with this `:id` as a batch of one, if the version holds it.
+    pub fn row(&self, id: i64) -> Option<RecordBatch> {
+        let (from, skip) = self.position_after(id.checked_sub(1)?);
+        let batch = self.batches.get(from)?;
+        let ids = batch.column(0).as_primitive_opt::<Int64Type>()?;
+        (skip < ids.len() && ids.value(skip) == id).then(|| batch.slice(skip, 1))
+    }
+
     /// The batch and row where ids greater than `id` begin.
     fn position_after(&self, id: i64) -> (usize, usize) {
         let ids = |b: &RecordBatch| {

@@ -41,6 +41,8 @@ pub struct Table {
     /// rows, each in `:id` order, so partition `i` holds smaller ids than
     /// partition `i + 1`.
     pub provider: Arc<MemTable>,
+    /// The same partitions, for plans built without a provider.
+    pub partitions: Vec<Vec<RecordBatch>>,
     /// The same batches as one stream in `:id` order, for plain queries.
     pub rows: ScanSource,
 }
@@ -58,11 +60,13 @@ impl Table {
             by_id,
         );
         let by_id: Vec<SortExpr> = vec![col(soql::types::ID_FIELD).sort(true, false)];
-        let provider = MemTable::try_new(Arc::clone(&schema), parts)?.with_sort_order(vec![by_id]);
+        let provider =
+            MemTable::try_new(Arc::clone(&schema), parts.clone())?.with_sort_order(vec![by_id]);
         Ok(Table {
             df_schema: Arc::new(DFSchema::try_from(Arc::clone(&schema))?),
             schema,
             provider: Arc::new(provider),
+            partitions: parts,
             rows,
         })
     }

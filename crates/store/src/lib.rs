@@ -1,11 +1,13 @@
 //! Where Civic keeps things: the catalog in SQL (SQLite through sqlx) and
 //! every dataset version as an immutable Parquet file in the data directory.
 
+mod accounts;
 mod catalog;
 mod files;
 mod ids;
 mod model;
 
+pub use accounts::{AppToken, AuditEntry, NewAuditEntry, NewUser, Role, Session, User};
 pub use catalog::{CatalogOrder, CatalogPage, CatalogQuery, Facet};
 pub use ids::{is_dataset_id, random_dataset_id};
 pub use model::{Column, Dataset, Metadata, NewColumn, NewDataset};
@@ -24,6 +26,8 @@ pub enum StoreError {
         "`{0}` is not a dataset id: ids are four lowercase letters or digits, a hyphen, and four more (`abcd-1234`)"
     )]
     BadId(String),
+    #[error("an account with the e-mail address `{0}` already exists")]
+    EmailTaken(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database schema: {0}")]

@@ -1,11 +1,19 @@
 //! Civic over HTTP: the SODA query API, the catalog APIs and the portal's
 //! pages, all from one axum router over the store and the engine.
 
+pub mod access;
 pub mod cache;
 pub mod catalog;
+pub mod clock;
+pub mod credentials;
 pub mod error;
+mod forms;
+pub mod limits;
 pub mod pages;
+pub mod profile;
 mod recent;
+pub mod routes;
+pub mod sessions;
 pub mod settings;
 pub mod soda;
 pub mod views;
@@ -18,7 +26,6 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
 use engine::{Engine, Source};
 use store::{Dataset, Store};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -34,6 +41,8 @@ pub struct AppState {
     pub engine: Arc<Engine>,
     pub settings: Arc<Settings>,
     pub answers: Arc<cache::AnswerCache>,
+    pub clock: Arc<dyn clock::Clock>,
+    pub profile: Arc<profile::Profile>,
     recent: Arc<recent::RecentDatasets>,
 }
 
@@ -45,8 +54,16 @@ impl AppState {
             engine: Arc::new(Engine::new(cores)),
             answers: Arc::new(cache::AnswerCache::new(settings.query_cache_mb)),
             recent: Arc::default(),
+            clock: Arc::new(clock::SystemClock),
+            profile: Arc::new(profile::Profile::aurora()),
             settings: Arc::new(settings),
         }
+    }
+
+    /// The same state serving another city's profile.
+    pub fn with_profile(mut self, profile: profile::Profile) -> AppState {
+        self.profile = Arc::new(profile);
+        self
     }
 
     /// A dataset by id, or SODA's 404.
@@ -91,18 +108,20 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/resource/{file}", get(soda::resource))
-        .route("/resource/{id}/{file}", get(soda::show_row))
-        .route(
-            "/api/v3/views/{id}/{file}",
-            get(soda::v3::query_by_url).post(soda::v3::query_by_body),
-        )
-        .route("/api/views/{file}", get(views::show_view))
-        .route("/api/views/{id}/{file}", get(soda::download))
-        .route("/api/catalog/v1", get(catalog::search_catalog))
-        .merge(pages::routes())
+    routes::router()
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            pages::remember_viewer,
+        ))
+        .layer(middleware::from_fn_with_state(
+            limits::Limits::for_app(&state),
+            limits::throttle,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            access::identify,
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(open_reads())
         .layer(middleware::from_fn(log_request))
@@ -139,6 +158,10 @@ fn open_reads() -> CorsLayer {
         "link",
         "etag",
         "last-modified",
+        "retry-after",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
     ];
     CorsLayer::new()
         .allow_origin(cors::Any)
@@ -165,7 +188,8 @@ async fn log_request(request: Request, next: Next) -> Response {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await
 }
@@ -192,7 +216,7 @@ pub async fn serve_tls(
     listener.set_nonblocking(true)?;
     axum_server::tls_rustls::from_tcp_rustls(listener, config)?
         .handle(handle)
-        .serve(router(state).into_make_service())
+        .serve(router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await
 }
 

@@ -1,6 +1,10 @@
 //! The server's settings: typed, with defaults, documented in docs/SETTINGS.md.
 
+use std::num::NonZeroU32;
+
 use serde::{Deserialize, Serialize};
+
+use crate::limits::Proxies;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -12,8 +16,24 @@ pub struct Settings {
     pub max_limit: u64,
     /// Memory for cached query results, in MiB; 0 turns the cache off.
     pub query_cache_mb: u64,
-    /// The city's time zone: the default zone of floating timestamps.
-    pub time_zone: String,
+    /// Whether callers are throttled at all; off for benchmarks and for a
+    /// portal behind a gateway that already does the same job.
+    pub rate_limits_enabled: bool,
+    /// The steady rate one address may keep up without an app token.
+    pub anonymous_requests_per_hour: NonZeroU32,
+    /// How many requests one address may send at once before the steady
+    /// rate applies.
+    pub anonymous_burst: NonZeroU32,
+    /// The steady rate one app token may keep up, from any address.
+    pub token_requests_per_hour: NonZeroU32,
+    /// How many requests one app token may send at once.
+    pub token_burst: NonZeroU32,
+    /// Proxies whose `X-Forwarded-For` names the real client (addresses or
+    /// CIDR networks); from anyone else the header is ignored.
+    pub trusted_proxies: Proxies,
+    /// The city profile (TOML): the city's name and departments. Unset, the
+    /// built-in profile of Aurora, Colorado.
+    pub profile: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -22,7 +42,13 @@ impl Default for Settings {
             public_url: None,
             max_limit: 50_000,
             query_cache_mb: 64,
-            time_zone: "America/Denver".to_string(),
+            rate_limits_enabled: true,
+            anonymous_requests_per_hour: NonZeroU32::new(1_000).expect("non-zero"),
+            anonymous_burst: NonZeroU32::new(60).expect("non-zero"),
+            token_requests_per_hour: NonZeroU32::new(10_000).expect("non-zero"),
+            token_burst: NonZeroU32::new(600).expect("non-zero"),
+            trusted_proxies: Proxies::default(),
+            profile: None,
         }
     }
 }
@@ -61,5 +87,11 @@ mod tests {
         let s = Settings::default();
         assert_eq!(s.max_limit, 50_000);
         assert_eq!(s.public_url, None);
+        assert!(s.rate_limits_enabled);
+        assert_eq!(s.anonymous_requests_per_hour.get(), 1_000);
+        assert_eq!(s.anonymous_burst.get(), 60);
+        assert_eq!(s.token_requests_per_hour.get(), 10_000);
+        assert_eq!(s.token_burst.get(), 600);
+        assert!(s.trusted_proxies.is_empty());
     }
 }

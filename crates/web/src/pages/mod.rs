@@ -1,38 +1,33 @@
-//! The portal's pages for residents: the home page, the catalog browser and
-//! a dataset's page, rendered on the server so they work without JavaScript.
+//! The portal's pages for residents: the home page, the catalog browser, a
+//! dataset's page, and signing in to an account; rendered on the server so
+//! they work without JavaScript.
 
+mod account;
 mod browse;
 mod dataset;
 mod home;
 mod render;
+mod signin;
 mod table;
+mod terms;
+mod viewer;
 
-use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
 
-use crate::AppState;
-
+pub use account::{create_token, revoke_token, show_account};
+pub use browse::browse_catalog;
+pub use dataset::show_dataset;
+pub use home::show_home;
 pub use render::PageError;
-
-/// The city this portal serves.
-// FIXME: the name belongs in the city profile, which does not exist yet
-// (governance issue); until it does, every portal calls itself Aurora.
-pub const CITY_NAME: &str = "City of Aurora";
+pub use signin::{show_signin, show_signup, sign_in, sign_out, sign_out_everywhere, sign_up};
+pub use terms::show_api_terms;
+pub use viewer::remember_viewer;
 
 const STYLESHEET: &str = include_str!("../../static/civic.css");
 
-/// The pages and their stylesheet, to merge into the portal's router.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home::show_home))
-        .route("/browse", get(browse::browse_catalog))
-        .route("/d/{id}", get(dataset::show_dataset))
-        .route("/static/civic.css", get(stylesheet))
-}
-
-async fn stylesheet() -> Response {
+/// The portal's one stylesheet.
+pub async fn stylesheet() -> Response {
     let mut response = STYLESHEET.into_response();
     let h = response.headers_mut();
     h.insert(

@@ -10,10 +10,10 @@ use minijinja::{Environment, UndefinedBehavior, Value, context};
 use serde::Serialize;
 use store::Dataset;
 
-use super::{CITY_NAME, counted};
+use super::counted;
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 6] = [
+const TEMPLATES: [(&str, &str); 10] = [
     ("base.html", include_str!("../../templates/base.html")),
     (
         "_summary.html",
@@ -23,6 +23,13 @@ const TEMPLATES: [(&str, &str); 6] = [
     ("browse.html", include_str!("../../templates/browse.html")),
     ("dataset.html", include_str!("../../templates/dataset.html")),
     ("error.html", include_str!("../../templates/error.html")),
+    ("signin.html", include_str!("../../templates/signin.html")),
+    ("signup.html", include_str!("../../templates/signup.html")),
+    ("account.html", include_str!("../../templates/account.html")),
+    (
+        "api-terms.html",
+        include_str!("../../templates/api-terms.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -38,18 +45,24 @@ fn environment() -> &'static Environment<'static> {
             env.add_template(name, source)
                 .unwrap_or_else(|e| panic!("bundled template {name}: {e}"));
         }
-        env.add_global("city", CITY_NAME);
         env
     })
 }
 
-/// Renders a bundled template.
+/// Renders a bundled template, with the signed-in viewer for the header.
 pub(super) fn render(name: &str, ctx: Value) -> Result<Html<String>, PageError> {
-    environment()
-        .get_template(name)
-        .and_then(|t| t.render(ctx))
+    render_for_viewer(name, ctx)
         .map(Html)
         .map_err(|e| PageError::internal(name, e))
+}
+
+fn render_for_viewer(name: &str, ctx: Value) -> Result<String, minijinja::Error> {
+    let ctx = context! {
+        viewer => super::viewer::current(),
+        city => super::viewer::city().as_ref(),
+        ..ctx
+    };
+    environment().get_template(name)?.render(ctx)
 }
 
 /// A page that could not be shown, as an HTML page with its status.
@@ -61,11 +74,28 @@ pub struct PageError {
 }
 
 impl PageError {
+    pub fn new(status: StatusCode, title: impl Into<String>, message: impl Into<String>) -> Self {
+        PageError {
+            status,
+            title: title.into(),
+            message: message.into(),
+        }
+    }
+
     pub fn not_found(title: impl Into<String>, message: impl Into<String>) -> Self {
         PageError {
             status: StatusCode::NOT_FOUND,
             title: title.into(),
             message: message.into(),
+        }
+    }
+
+    /// A signed-in person whose role does not reach this page.
+    pub fn forbidden() -> Self {
+        PageError {
+            status: StatusCode::FORBIDDEN,
+            title: "Not allowed".into(),
+            message: "Your account's role does not give access to this page.".into(),
         }
     }
 
@@ -104,10 +134,7 @@ impl From<ApiError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let ctx = context! { title => self.title, message => self.message };
-        match environment()
-            .get_template("error.html")
-            .and_then(|t| t.render(ctx))
-        {
+        match render_for_viewer("error.html", ctx) {
             Ok(html) => (self.status, Html(html)).into_response(),
             Err(e) => {
                 tracing::error!(error = %e, "page error.html");
@@ -158,8 +185,8 @@ impl Stamp {
         }
     }
 
-    // FIXME: shown in UTC; the city's zone (Settings::time_zone) needs
-    // chrono-tz in this crate, which the dataset page should then use.
+    // FIXME: shown in UTC; pages should show the city's zone (the
+    // profile's `city.time_zone`), which needs the zone passed to here.
     pub(super) fn time(t: &DateTime<Utc>) -> Stamp {
         Stamp {
             iso: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

@@ -119,14 +119,14 @@ async fn answer(
         parse_check_us = started.elapsed().as_micros() as u64,
         "query checked"
     );
-    let keyset = request.statement.is_none() && engine::in_id_order(&typed);
-    if request.options.after.is_some() && !keyset {
+    let by_keys = request.statement.is_none() && engine::pages_by_keys(&typed);
+    if request.options.after.is_some() && !by_keys {
         return Err(ApiError::bad_parameter(
             params::CURSOR,
-            "a cursor pages only queries in :id order without aggregation or DISTINCT",
+            "a cursor pages only queries without aggregation or DISTINCT; page this one with $offset",
         ));
     }
-    let page = if keyset {
+    let page = if by_keys {
         run_keyset_page(app, dataset, typed, request.limit, request.options.after).await?
     } else {
         run_page(app, dataset, typed, request.limit).await?
@@ -165,8 +165,9 @@ pub struct Page {
     pub last_id: Option<i64>,
 }
 
-/// Runs a plain query in `:id` order for one page starting after `after`,
-/// and notes the page's last `:id` for the next page's cursor.
+/// Runs a query that pages by keys for one page: with `after`, the rows that
+/// sort after the row with that `:id`. Notes the page's last `:id` for the
+/// next page's cursor.
 async fn run_keyset_page(
     app: &AppState,
     dataset: &Dataset,
@@ -188,7 +189,14 @@ async fn run_keyset_page(
     let mut rows = app
         .engine
         .query_after(&app.source(dataset), &typed, after)
-        .await?;
+        .await
+        .map_err(|e| match e {
+            engine::EngineError::NoAnchor(_) => ApiError::bad_parameter(
+                params::CURSOR,
+                "the row this cursor starts after is not in the dataset's current version; start again from the first page, without $$cursor",
+            ),
+            e => e.into(),
+        })?;
     rows.columns.pop();
     let mut page = take_page(rows, limit);
     let mut last_id = None;

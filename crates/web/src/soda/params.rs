@@ -13,7 +13,8 @@ use crate::error::ApiError;
 pub struct Options {
     pub bom: bool,
     pub app_token: Option<String>,
-    /// `$$cursor`: the page starts after this `:id`.
+    /// `$$cursor`: the page starts after the row with this `:id`, in the
+    /// query's order.
     pub after: Option<i64>,
 }
 
@@ -21,7 +22,9 @@ pub struct Options {
 pub const CURSOR: &str = "$$cursor";
 
 /// A cursor for the page after the row with this `:id`. Clients treat it as
-/// opaque; it only ever comes from a `Link` header.
+/// opaque; it only ever comes from a `Link` header. The order it continues
+/// is the request's own `$order`, which the `Link` keeps, so the cursor
+/// names the row alone.
 pub fn cursor(last_id: i64) -> String {
     format!("k{last_id:x}")
 }

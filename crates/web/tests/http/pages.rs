@@ -163,7 +163,7 @@ async fn home_lists_topics_departments_and_recent_datasets() {
     let departments = "<h2 id=\"departments-title\">";
     assert_eq!(facet_count(html, departments, "Police"), Some(1));
     assert_eq!(
-        facet_count(html, departments, "Library and Archives"),
+        facet_count(html, departments, "Library and Cultural Services"),
         Some(1)
     );
     assert_eq!(
@@ -171,8 +171,8 @@ async fn home_lists_topics_departments_and_recent_datasets() {
         Some("/browse?topic=History")
     );
     assert_eq!(
-        href_of(html, "Library and Archives").as_deref(),
-        Some("/browse?department=Library%20and%20Archives")
+        href_of(html, "Library and Cultural Services").as_deref(),
+        Some("/browse?department=Library%20and%20Cultural%20Services")
     );
 
     let recent = between(html, "<h2 id=\"recent-title\">", "</section>");
@@ -252,7 +252,11 @@ async fn a_topic_narrows_the_results_and_links_keep_the_words() {
     );
     assert!(html.contains(r#"<li class="selected"><a href="&#x2f;browse" aria-current="true">"#));
     assert_eq!(
-        facet_count(html, r#"data-facet="department""#, "Library and Archives"),
+        facet_count(
+            html,
+            r#"data-facet="department""#,
+            "Library and Cultural Services"
+        ),
         Some(1)
     );
     assert_eq!(
@@ -273,8 +277,8 @@ async fn a_topic_narrows_the_results_and_links_keep_the_words() {
         Some("/browse?q=sample")
     );
     assert_eq!(
-        href_of(&reply.body, "Library and Archives").as_deref(),
-        Some("/browse?q=sample&topic=History&department=Library%20and%20Archives")
+        href_of(&reply.body, "Library and Cultural Services").as_deref(),
+        Some("/browse?q=sample&topic=History&department=Library%20and%20Cultural%20Services")
     );
 }
 
@@ -667,4 +671,30 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
+}
+
+#[tokio::test]
+async fn pages_name_the_city_of_the_profile() {
+    let mut app = TestApp::new().await;
+    assert!(
+        page(&app, "/")
+            .await
+            .body
+            .contains("City of Aurora open data")
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("boulder.toml");
+    std::fs::write(
+        &path,
+        "departments = ['Open Data']\n[city]\nname = 'City of Boulder'\nstate = 'Colorado'\ntime_zone = 'America/Denver'\n",
+    )
+    .unwrap();
+    let profile = web::profile::Profile::read(&path).expect("profile reads");
+    app.state = app.state.clone().with_profile(profile);
+    for uri in ["/", "/browse", "/d/nypd-hate", "/terms/api", "/signin"] {
+        let body = page(&app, uri).await.body;
+        assert!(body.contains("City of Boulder"), "{uri}");
+        assert!(!body.contains("Aurora"), "{uri}");
+    }
 }

@@ -74,7 +74,7 @@ const SAMPLES: [(&str, &str, &str, &str, &str); 3] = [
         "lari-1992",
         "la-riots.csv",
         "Deaths in the 1992 Los Angeles Riots",
-        "Library and Archives",
+        "Library and Cultural Services",
         "History",
     ),
     (

@@ -1,0 +1,522 @@
+//! Accounts through the pages, as a browser uses them: signing up and in,
+//! the cookies that carry a session, the token every form carries back,
+//! signing out, and app tokens from creation to revocation.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use chrono::{Duration, TimeZone, Utc};
+use web::Settings;
+use web::clock::ManualClock;
+
+use crate::support::{Reply, TestApp};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// The `Set-Cookie` line a reply sends for `name`.
+fn set_cookie(reply: &Reply, name: &str) -> Option<String> {
+    reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(String::from)
+}
+
+/// A `Set-Cookie` line as the `Cookie` header that sends it back.
+fn sent_back(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_string()
+}
+
+/// The attributes of a `Set-Cookie` line, in lower case.
+fn attributes(set_cookie: &str) -> Vec<String> {
+    set_cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect()
+}
+
+/// The value of the first hidden field called `name`.
+fn hidden(html: &str, name: &str) -> String {
+    let at = format!("name=\"{name}\" value=\"");
+    let from = html
+        .find(&at)
+        .unwrap_or_else(|| panic!("no hidden {name} in {html}"))
+        + at.len();
+    let len = html[from..].find('"').expect("closing quote");
+    html[from..from + len].replace("&#x2f;", "/")
+}
+
+async fn get(app: &TestApp, uri: &str, cookie: Option<&str>) -> Reply {
+    let mut request = Request::get(uri);
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    app.request(request.body(Body::empty()).unwrap()).await
+}
+
+async fn post(app: &TestApp, uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Reply {
+    let mut request =
+        Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let body = serde_urlencoded::to_string(fields).unwrap();
+    app.request(request.body(Body::from(body)).unwrap()).await
+}
+
+/// What a browser has after showing an anonymous form: the `civic_csrf`
+/// cookie and the form's token.
+async fn anonymous_form(app: &TestApp, uri: &str) -> (String, String) {
+    let page = get(app, uri, None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let cookie = set_cookie(&page, "civic_csrf").expect("a civic_csrf cookie");
+    (sent_back(&cookie), hidden(&page.body, "csrf"))
+}
+
+/// Signs a new person up; answers the reply, which carries the session.
+async fn sign_up(app: &TestApp, email: &str) -> Reply {
+    let (cookie, csrf) = anonymous_form(app, "/signup").await;
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("email", email),
+        ("name", "Ada Lovelace"),
+        ("password", PASSWORD),
+    ];
+    post(app, "/signup", Some(&cookie), &fields).await
+}
+
+/// Signs a new person up; answers their session's `Cookie` header.
+async fn session_of_new(app: &TestApp, email: &str) -> String {
+    let reply = sign_up(app, email).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    sent_back(&set_cookie(&reply, "civic_session").expect("a session cookie"))
+}
+
+async fn sign_in(app: &TestApp, email: &str, password: &str, next: &str) -> Reply {
+    let (cookie, csrf) = anonymous_form(app, "/signin").await;
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("email", email),
+        ("password", password),
+        ("next", next),
+    ];
+    post(app, "/signin", Some(&cookie), &fields).await
+}
+
+/// The session's form token, as its pages carry it.
+async fn csrf_of(app: &TestApp, session: &str) -> String {
+    hidden(&get(app, "/account", Some(session)).await.body, "csrf")
+}
+
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    let found = app.state.store.user_with_password(email).await.unwrap();
+    found.expect("the account exists").0.id
+}
+
+/// The text of the sign-in form's error box.
+fn error_summary(html: &str) -> &str {
+    let from = html
+        .find("class=\"error-summary\"")
+        .expect("an error summary");
+    let len = html[from..].find("</div>").expect("its end");
+    &html[from..from + len]
+}
+
+#[tokio::test]
+async fn signing_up_signs_in_with_a_cookie_scripts_cannot_read() {
+    let app = TestApp::new().await;
+    let form = get(&app, "/signup", None).await;
+    let csrf_cookie = set_cookie(&form, "civic_csrf").expect("civic_csrf");
+    let csrf_attributes = attributes(&csrf_cookie);
+    for expected in ["httponly", "samesite=strict", "path=/"] {
+        assert!(
+            csrf_attributes.iter().any(|a| a == expected),
+            "{csrf_cookie}"
+        );
+    }
+
+    let reply = sign_up(&app, "ada@example.org").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(reply.header("location"), "/account");
+    let session = set_cookie(&reply, "civic_session").expect("civic_session");
+    let secret = sent_back(&session)["civic_session=".len()..].to_string();
+    assert_eq!(secret.len(), 64, "{session}");
+    let mut session_attributes = attributes(&session);
+    session_attributes.sort();
+    assert_eq!(
+        session_attributes,
+        ["httponly", "max-age=1209600", "path=/", "samesite=lax"],
+        "{session}"
+    );
+
+    let account = get(&app, "/account", Some(&sent_back(&session))).await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert!(
+        account.body.contains("<dd>ada@example.org</dd>"),
+        "{}",
+        account.body
+    );
+    assert!(account.body.contains("<dd>Ada Lovelace</dd>"));
+    assert!(account.body.contains("<dd>Registered user</dd>"));
+    assert_eq!(account.header("cache-control"), "no-store");
+
+    // Every page's header then names the person and offers to sign out.
+    let home = get(&app, "/", Some(&sent_back(&session))).await;
+    assert!(
+        home.body
+            .contains("Your account: </span>ada@example.org</a>")
+    );
+    assert!(home.body.contains("action=\"/signout\""));
+    assert!(!home.body.contains(">Sign in</a>"));
+    let anonymous = get(&app, "/", None).await;
+    assert!(anonymous.body.contains("<a href=\"/signin\">Sign in</a>"));
+    assert!(!anonymous.body.contains("action=\"/signout\""));
+}
+
+#[tokio::test]
+async fn a_portal_served_over_https_marks_its_cookies_secure() {
+    let settings = Settings {
+        public_url: Some("https://data.example.gov".to_string()),
+        ..Settings::default()
+    };
+    let app = TestApp::with_settings(settings).await;
+    let form = get(&app, "/signin", None).await;
+    let csrf = set_cookie(&form, "civic_csrf").expect("civic_csrf");
+    assert!(attributes(&csrf).contains(&"secure".to_string()), "{csrf}");
+
+    let reply = sign_up(&app, "ada@example.org").await;
+    let session = set_cookie(&reply, "civic_session").expect("civic_session");
+    assert!(
+        attributes(&session).contains(&"secure".to_string()),
+        "{session}"
+    );
+}
+
+#[tokio::test]
+async fn the_signup_form_says_what_to_change() {
+    let app = TestApp::new().await;
+    let (cookie, csrf) = anonymous_form(&app, "/signup").await;
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("email", "ada@example"),
+        ("name", " "),
+        ("password", "hunter2"),
+    ];
+    let reply = post(&app, "/signup", Some(&cookie), &fields).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reply
+            .body
+            .contains("Enter an e-mail address in the form name@example.org.")
+    );
+    assert!(reply.body.contains("Enter your name."));
+    assert!(
+        reply
+            .body
+            .contains("Choose a password of at least 12 characters; this one has 7.")
+    );
+    assert!(
+        reply.body.contains("value=\"ada@example\""),
+        "the address is kept"
+    );
+    assert!(!reply.body.contains("hunter2"), "the password is not");
+    assert!(set_cookie(&reply, "civic_session").is_none());
+
+    session_of_new(&app, "ada@example.org").await;
+    let again = sign_up(&app, "ADA@example.org").await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again
+            .body
+            .contains("An account with this e-mail address already exists: sign in instead.")
+    );
+    assert_eq!(app.state.store.users().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_sign_in_does_not_say_what_was_wrong() {
+    let app = TestApp::new().await;
+    session_of_new(&app, "ada@example.org").await;
+    session_of_new(&app, "bob@example.org").await;
+    sqlx::query("UPDATE users SET disabled_at = '2025-01-01T00:00:00.000Z' WHERE email = ?")
+        .bind("bob@example.org")
+        .execute(app.state.store.pool())
+        .await
+        .unwrap();
+
+    let wrong_password = sign_in(&app, "ada@example.org", "correct horse battery", "/").await;
+    let no_account = sign_in(&app, "nobody@example.org", PASSWORD, "/").await;
+    let disabled = sign_in(&app, "bob@example.org", PASSWORD, "/").await;
+    let expected = "That e-mail address and password do not match an account. \
+                    Check both and try again.";
+    for reply in [&wrong_password, &no_account, &disabled] {
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert!(reply.body.contains(expected), "{}", reply.body);
+        assert!(set_cookie(reply, "civic_session").is_none());
+    }
+    assert_eq!(
+        error_summary(&wrong_password.body),
+        error_summary(&no_account.body)
+    );
+    assert_eq!(
+        error_summary(&wrong_password.body),
+        error_summary(&disabled.body)
+    );
+
+    let right = sign_in(&app, "ADA@Example.org", PASSWORD, "/").await;
+    assert_eq!(right.status, StatusCode::SEE_OTHER);
+    assert_eq!(right.header("location"), "/");
+    assert!(set_cookie(&right, "civic_session").is_some());
+}
+
+#[tokio::test]
+async fn a_form_without_its_token_is_refused() {
+    let app = TestApp::new().await;
+    let (cookie, csrf) = anonymous_form(&app, "/signin").await;
+    let zeros = "0".repeat(64);
+    let no_field = [("email", "ada@example.org"), ("password", PASSWORD)];
+    let with_token = [("csrf", csrf.as_str()), ("email", "ada@example.org")];
+    let wrong_token = [("csrf", zeros.as_str()), ("email", "ada@example.org")];
+
+    // Anonymous: the token must come in the form and in the cookie alike.
+    let cases = [
+        (Some(cookie.as_str()), &no_field[..]),
+        (None, &with_token[..]),
+        (Some(cookie.as_str()), &wrong_token[..]),
+    ];
+    for (cookie, fields) in cases {
+        let reply = post(&app, "/signin", cookie, fields).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{cookie:?} {fields:?}");
+        assert!(
+            reply.body.contains("This form has expired"),
+            "{}",
+            reply.body
+        );
+    }
+
+    // Signed in: the session's own token, and no other.
+    let session = session_of_new(&app, "ada@example.org").await;
+    let token = csrf_of(&app, &session).await;
+    let both = format!("{session}; {cookie}");
+    for wrong in ["", csrf.as_str(), zeros.as_str()] {
+        let reply = post(
+            &app,
+            "/account/tokens",
+            Some(&both),
+            &[("csrf", wrong), ("name", "dashboard")],
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{wrong}");
+    }
+    let bare = Request::post("/account/tokens")
+        .header(header::COOKIE, &session)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.request(bare).await.status, StatusCode::FORBIDDEN);
+    let ada = user_id(&app, "ada@example.org").await;
+    assert!(app.state.store.app_tokens(ada).await.unwrap().is_empty());
+
+    let reply = post(
+        &app,
+        "/account/tokens",
+        Some(&session),
+        &[("csrf", &token), ("name", "dashboard")],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_the_other_browsers_sessions() {
+    let app = TestApp::new().await;
+    let laptop = session_of_new(&app, "ada@example.org").await;
+    let phone_reply = sign_in(&app, "ada@example.org", PASSWORD, "/account").await;
+    let phone = sent_back(&set_cookie(&phone_reply, "civic_session").unwrap());
+    let desk = session_of_new(&app, "bob@example.org").await;
+    for session in [&laptop, &phone, &desk] {
+        assert_eq!(
+            get(&app, "/account", Some(session)).await.status,
+            StatusCode::OK
+        );
+    }
+
+    let csrf = csrf_of(&app, &laptop).await;
+    let reply = post(
+        &app,
+        "/signout/everywhere",
+        Some(&laptop),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.header("location"), "/");
+    let removal = set_cookie(&reply, "civic_session").expect("the cookie is removed");
+    assert!(
+        attributes(&removal).contains(&"max-age=0".to_string()),
+        "{removal}"
+    );
+
+    for gone in [&laptop, &phone] {
+        let reply = get(&app, "/account", Some(gone)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        assert_eq!(reply.header("location"), "/signin?next=%2Faccount");
+    }
+    assert_eq!(
+        get(&app, "/account", Some(&desk)).await.status,
+        StatusCode::OK
+    );
+
+    // Signing out of one browser leaves the others signed in.
+    let again = sign_in(&app, "ada@example.org", PASSWORD, "/").await;
+    let again = sent_back(&set_cookie(&again, "civic_session").unwrap());
+    let csrf = csrf_of(&app, &desk).await;
+    let reply = post(&app, "/signout", Some(&desk), &[("csrf", &csrf)]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        get(&app, "/account", Some(&desk)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        get(&app, "/account", Some(&again)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_session_ends_fourteen_days_after_signing_in() {
+    let mut app = TestApp::new().await;
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap(),
+    ));
+    app.state.clock = clock.clone();
+    let session = session_of_new(&app, "ada@example.org").await;
+
+    clock.advance(Duration::days(14) - Duration::seconds(1));
+    assert_eq!(
+        get(&app, "/account", Some(&session)).await.status,
+        StatusCode::OK
+    );
+    clock.advance(Duration::seconds(1));
+    let reply = get(&app, "/account", Some(&session)).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.header("location"), "/signin?next=%2Faccount");
+}
+
+#[tokio::test]
+async fn an_app_token_is_shown_once_works_and_stops_when_revoked() {
+    let app = TestApp::new().await;
+    let session = session_of_new(&app, "ada@example.org").await;
+    let csrf = csrf_of(&app, &session).await;
+
+    let created = post(
+        &app,
+        "/account/tokens",
+        Some(&session),
+        &[("csrf", &csrf), ("name", "weather dashboard")],
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::OK);
+    assert_eq!(created.header("cache-control"), "no-store");
+    let opening = "<code class=\"secret\">";
+    let from = created.body.find(opening).expect("the secret") + opening.len();
+    let secret = &created.body[from..from + 64];
+    assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()), "{secret}");
+    assert!(created.body.contains("this is the only time it is shown"));
+
+    let later = get(&app, "/account", Some(&session)).await;
+    assert!(!later.body.contains(secret), "the secret is shown once");
+    assert!(later.body.contains("weather dashboard"));
+    assert!(
+        later
+            .body
+            .contains(&format!("<code>{}…</code>", &secret[..8]))
+    );
+
+    let with_token = |token: &str| {
+        Request::get("/resource/nypd-hate.json?$limit=1")
+            .header("X-App-Token", token)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let answered = app.request(with_token(secret)).await;
+    assert_eq!(answered.status, StatusCode::OK, "{}", answered.body);
+    assert_eq!(answered.json().as_array().map(Vec::len), Some(1));
+
+    let ada = user_id(&app, "ada@example.org").await;
+    let tokens = app.state.store.app_tokens(ada).await.unwrap();
+    assert_eq!(tokens.len(), 1);
+    let id = tokens[0].id;
+    let audit = app.state.store.audit_log(10, 0).await.unwrap();
+    assert_eq!(audit[0].action, "app_token_created");
+    assert_eq!(audit[0].target, format!("app_token:{id}"));
+    assert_eq!(audit[0].actor_email, "ada@example.org");
+
+    let revoke = format!("/account/tokens/{id}/revoke");
+    let reply = post(&app, &revoke, Some(&session), &[("csrf", &csrf)]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.header("location"), "/account");
+
+    let refused = app.request(with_token(secret)).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(refused.json()["code"], "authentication.invalid-app-token");
+    let audit = app.state.store.audit_log(10, 0).await.unwrap();
+    assert_eq!(audit.len(), 2);
+    assert_eq!(audit[0].action, "app_token_revoked");
+    assert_eq!(audit[0].target, format!("app_token:{id}"));
+    assert_eq!(
+        audit[0].before.as_ref().unwrap()["revoked_at"],
+        serde_json::Value::Null
+    );
+    assert!(audit[0].after.as_ref().unwrap()["revoked_at"].is_string());
+    let logged = serde_json::to_string(&audit).unwrap();
+    assert!(
+        !logged.contains(&secret[..8]),
+        "no part of the secret: {logged}"
+    );
+    assert!(
+        get(&app, "/account", Some(&session))
+            .await
+            .body
+            .contains("Revoked")
+    );
+
+    // Revoking again changes nothing; another person's token is not found.
+    let again = post(&app, &revoke, Some(&session), &[("csrf", &csrf)]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(app.state.store.audit_log(10, 0).await.unwrap().len(), 2);
+    let bob = session_of_new(&app, "bob@example.org").await;
+    let bobs_csrf = csrf_of(&app, &bob).await;
+    let reply = post(&app, &revoke, Some(&bob), &[("csrf", &bobs_csrf)]).await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn next_is_followed_only_to_paths_on_this_portal() {
+    let app = TestApp::new().await;
+    session_of_new(&app, "ada@example.org").await;
+
+    let asked = get(&app, "/account", None).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    assert_eq!(asked.header("location"), "/signin?next=%2Faccount");
+    let form = get(&app, "/signin?next=%2Fd%2Fnypd-hate", None).await;
+    assert_eq!(hidden(&form.body, "next"), "/d/nypd-hate");
+    let reply = sign_in(&app, "ada@example.org", PASSWORD, "/d/nypd-hate").await;
+    assert_eq!(reply.header("location"), "/d/nypd-hate");
+
+    for away in ["//evil.example", "https://evil.example/", "/\\evil.example"] {
+        let form = get(
+            &app,
+            &format!("/signin?next={}", urlencoding::encode(away)),
+            None,
+        )
+        .await;
+        assert_eq!(hidden(&form.body, "next"), "/account", "{away}");
+        let reply = sign_in(&app, "ada@example.org", PASSWORD, away).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        assert_eq!(reply.header("location"), "/account", "{away}");
+    }
+}

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 const AURORA: &str = include_str!("../../../profiles/aurora-co.toml");
 
@@ -14,6 +14,21 @@ pub struct Profile {
     pub city: City,
     /// Every department datasets and requests may belong to.
     pub departments: Vec<String>,
+    /// The custodian of the city's records, whom residents ask for records
+    /// that are not published.
+    pub records_office: RecordsOffice,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordsOffice {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    /// The contact rests on a source not yet confirmed; pages say so until
+    /// an administrator confirms it and clears the flag.
+    #[serde(default)]
+    pub unverified: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -94,18 +109,26 @@ mod tests {
             Some("Parks Recreation and Open Space")
         );
         assert_eq!(aurora.department("Library and Archives"), None);
+        assert_eq!(aurora.records_office.name, "Office of the City Clerk");
+        assert!(
+            aurora.records_office.unverified,
+            "a contact from a possibly stale page"
+        );
     }
 
     #[test]
     fn a_bad_profile_says_what_is_wrong() {
+        let office = "[records_office]\nname='C'\nemail='c@x.org'\nphone='1'\n";
         let e = Profile::parse(
-            "departments = []\n[city]\nname='X'\nstate='Y'\ntime_zone='UTC'",
+            &format!("departments = []\n{office}[city]\nname='X'\nstate='Y'\ntime_zone='UTC'"),
             "x.toml",
         )
         .unwrap_err();
         assert!(e.to_string().contains("at least one department"), "{e}");
         let e = Profile::parse(
-            "departments = ['A']\n[city]\nname='X'\nstate='Y'\ntime_zone='Mars/Olympus'",
+            &format!(
+                "departments = ['A']\n{office}[city]\nname='X'\nstate='Y'\ntime_zone='Mars/Olympus'"
+            ),
             "x.toml",
         )
         .unwrap_err();

@@ -118,6 +118,27 @@ pub fn table() -> Vec<Route> {
         ),
         route(
             get_.clone(),
+            "/terms",
+            Anyone,
+            "/terms",
+            get(pages::show_terms),
+        ),
+        route(
+            get_.clone(),
+            "/privacy",
+            Anyone,
+            "/privacy",
+            get(pages::show_privacy),
+        ),
+        route(
+            get_.clone(),
+            "/help/records",
+            Anyone,
+            "/help/records",
+            get(pages::show_records_help),
+        ),
+        route(
+            get_.clone(),
             "/static/civic.css",
             Anyone,
             "/static/civic.css",

@@ -21,7 +21,7 @@ pub use dataset::show_dataset;
 pub use home::show_home;
 pub use render::PageError;
 pub use signin::{show_signin, show_signup, sign_in, sign_out, sign_out_everywhere, sign_up};
-pub use terms::show_api_terms;
+pub use terms::{show_api_terms, show_privacy, show_records_help, show_terms};
 pub use viewer::remember_viewer;
 
 const STYLESHEET: &str = include_str!("../../static/civic.css");

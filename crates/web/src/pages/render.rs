@@ -13,7 +13,7 @@ use store::Dataset;
 use super::counted;
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 10] = [
+const TEMPLATES: [(&str, &str); 13] = [
     ("base.html", include_str!("../../templates/base.html")),
     (
         "_summary.html",
@@ -29,6 +29,12 @@ const TEMPLATES: [(&str, &str); 10] = [
     (
         "api-terms.html",
         include_str!("../../templates/api-terms.html"),
+    ),
+    ("terms.html", include_str!("../../templates/terms.html")),
+    ("privacy.html", include_str!("../../templates/privacy.html")),
+    (
+        "records-help.html",
+        include_str!("../../templates/records-help.html"),
     ),
 ];
 

@@ -1,5 +1,6 @@
-//! `GET /terms/api`: the rate limits as this portal's settings make them,
-//! how to get an app token, and what a refused request looks like.
+//! The pages that say how the portal may be used: the terms of use, the
+//! API terms with the rate limits as this portal's settings make them, the
+//! privacy page, and how to ask for records that are not published.
 
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -35,6 +36,26 @@ impl Budget {
     }
 }
 
+/// `GET /terms`.
+pub async fn show_terms() -> Result<Html<String>, PageError> {
+    render("terms.html", context! {})
+}
+
+/// `GET /privacy`.
+pub async fn show_privacy() -> Result<Html<String>, PageError> {
+    render("privacy.html", context! {})
+}
+
+/// `GET /help/records`: where the city's records office is, from the
+/// profile, and what the law promises a requester.
+pub async fn show_records_help(State(app): State<AppState>) -> Result<Html<String>, PageError> {
+    render(
+        "records-help.html",
+        context! { office => &app.profile.records_office },
+    )
+}
+
+/// `GET /terms/api`.
 pub async fn show_api_terms(State(app): State<AppState>) -> Result<Html<String>, PageError> {
     let s = &app.settings;
     let budgets = [

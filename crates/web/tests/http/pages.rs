@@ -687,7 +687,7 @@ async fn pages_name_the_city_of_the_profile() {
     let path = dir.path().join("boulder.toml");
     std::fs::write(
         &path,
-        "departments = ['Open Data']\n[city]\nname = 'City of Boulder'\nstate = 'Colorado'\ntime_zone = 'America/Denver'\n",
+        "departments = ['Open Data']\n[records_office]\nname = 'Central Records'\nemail = 'records@boulder.example'\nphone = '303 555 0100'\n[city]\nname = 'City of Boulder'\nstate = 'Colorado'\ntime_zone = 'America/Denver'\n",
     )
     .unwrap();
     let profile = web::profile::Profile::read(&path).expect("profile reads");
@@ -696,5 +696,45 @@ async fn pages_name_the_city_of_the_profile() {
         let body = page(&app, uri).await.body;
         assert!(body.contains("City of Boulder"), "{uri}");
         assert!(!body.contains("Aurora"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn the_terms_privacy_and_records_help_pages_say_what_they_must() {
+    let app = TestApp::new().await;
+    let settings = &app.state.settings;
+
+    let terms = page(&app, "/terms").await.body;
+    assert!(terms.contains(r#"href="/terms/api""#));
+    assert!(terms.contains("not released through this portal"));
+    assert!(terms.contains("may block an app token, an account or a range of addresses"));
+
+    let api = page(&app, "/terms/api").await.body;
+    for number in [
+        settings.anonymous_requests_per_hour.get(),
+        settings.anonymous_burst.get(),
+        settings.token_requests_per_hour.get(),
+        settings.token_burst.get(),
+    ] {
+        assert!(api.contains(&format!("<td>{number}</td>")), "{number}");
+    }
+
+    let privacy = page(&app, "/privacy").await.body;
+    assert!(privacy.contains("civic_session") && privacy.contains("argon2"));
+
+    let office = &app.state.profile.records_office;
+    let records = page(&app, "/help/records").await.body;
+    assert!(records.contains(&format!("mailto:{}", office.email)));
+    assert!(records.contains(&office.phone));
+    assert!(records.contains("C.R.S. 24-72-201"));
+    assert!(records.contains("three working days"));
+    // The contact is marked unverified in the profile, and the page says so.
+    assert!(office.unverified);
+    assert!(records.contains("have not yet been confirmed"));
+
+    // Every page links to all four from its footer.
+    let home = page(&app, "/").await.body;
+    for link in ["/terms", "/terms/api", "/privacy", "/help/records"] {
+        assert!(home.contains(&format!(r#"href="{link}""#)), "{link}");
     }
 }

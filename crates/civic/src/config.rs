@@ -34,6 +34,8 @@ pub fn settings(global: &Global) -> anyhow::Result<Settings> {
         ),
         None => "reading settings from CIVIC_* variables".to_string(),
     })?;
+    web::mail::Mailer::from_settings(&settings)?;
+    web::oidc::Oidc::from_settings(&settings)?;
     if settings.max_limit == 0 {
         bail!("max_limit must be at least 1");
     }

@@ -25,6 +25,8 @@ fn sample(file: &str) -> PathBuf {
 struct Server {
     child: Child,
     base: String,
+    /// Everything the server has logged so far.
+    log: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Server {
@@ -62,8 +64,16 @@ impl Server {
             );
         };
         // Keep draining stderr so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let kept = std::sync::Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let mut kept = kept.lock().unwrap();
+                kept.push_str(&line);
+                kept.push('\n');
+            }
+        });
+        Server { child, base, log }
     }
 
     fn get(&self, path_and_query: &str) -> (u16, String) {
@@ -455,6 +465,27 @@ fn settings_come_from_the_environment_and_files() {
         Some(2),
         "a folder is not a settings file"
     );
+    let bad_mail = civic()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("CIVIC_SMTP_URL", "gopher://mail.example")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(bad_mail.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad_mail.stderr);
+    assert!(stderr.contains("smtp_url"), "{stderr}");
+    let bad_issuer = civic()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env("CIVIC_OIDC_ISSUER", "login.auroragov.example")
+        .env("CIVIC_OIDC_CLIENT_ID", "civic")
+        .arg("serve")
+        .output()
+        .unwrap();
+    assert_eq!(bad_issuer.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&bad_issuer.stderr);
+    assert!(stderr.contains("oidc_issuer"), "{stderr}");
 
     let out = load(
         dir.path(),
@@ -852,4 +883,101 @@ fn user_token_prints_a_token_that_the_api_accepts() {
     let (status, body) = server.get("/api/catalog/v1?$$app_token=not-a-token");
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("authentication.invalid-app-token"), "{body}");
+}
+
+/// Every byte under `dir`, file by file.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(files_under(&path));
+        } else {
+            found.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    found
+}
+
+fn holds(bytes: &[u8], secret: &str) -> bool {
+    bytes
+        .windows(secret.len())
+        .any(|window| window == secret.as_bytes())
+}
+
+#[test]
+fn passwords_tokens_and_sessions_are_never_kept_logged_or_sent_back_in_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = user_add(dir.path(), &["ada@example.org", "--role", "admin"]);
+    assert_eq!(out.status.code(), Some(0));
+    let password = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let out = civic()
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["user", "token", "ada@example.org", "--name", "sync"])
+        .output()
+        .unwrap();
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(token.len(), 64);
+
+    let server = Server::start_with_env(&["serve"], dir.path(), &[("CIVIC_LOG", "debug")]);
+    let server_log = std::sync::Arc::clone(&server.log);
+    let (status, _, session) = sign_in_over_http(&server.base, "ada@example.org", &password);
+    assert_eq!(status, 303);
+    let session_secret = session.split_once('=').unwrap().1.to_string();
+    assert!(session_secret.len() >= 32, "{session}");
+    let wrong = "Wrong-horse-battery-staple-42";
+    let (status, _, _) = sign_in_over_http(&server.base, "ada@example.org", wrong);
+    assert_eq!(status, 401);
+
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut bodies = Vec::new();
+    for (path, header) in [
+        ("/account".to_string(), ("cookie", session.clone())),
+        ("/admin/audit.json".to_string(), ("cookie", session.clone())),
+        ("/admin/audit.csv".to_string(), ("cookie", session.clone())),
+        ("/api/catalog/v1".to_string(), ("X-App-Token", token.clone())),
+        (format!("/api/catalog/v1?$$app_token={token}"), ("accept", "*/*".into())),
+    ] {
+        let mut reply = agent
+            .get(format!("{}{path}", server.base))
+            .header(header.0, &header.1)
+            .call()
+            .unwrap();
+        assert_eq!(reply.status().as_u16(), 200, "{path}");
+        let mut text = format!("{:?}\n", reply.headers());
+        text.push_str(&reply.body_mut().read_to_string().unwrap());
+        bodies.push((path, text));
+    }
+    let account = &bodies[0].1;
+    assert!(account.contains("ada@example.org"), "signed in");
+    assert!(account.contains(&format!("{}…", &token[..8])), "the token by its start only");
+    drop(server);
+    let log = server_log.lock().unwrap().clone();
+    assert!(log.contains("http.path=/account"), "requests are logged: {log}");
+
+    let secrets = [
+        ("the password", password.as_str()),
+        ("a wrong password", wrong),
+        ("the app token", token.as_str()),
+        ("the session secret", session_secret.as_str()),
+    ];
+    let files = files_under(dir.path());
+    assert!(files.iter().any(|(p, _)| p.ends_with("catalog.db")));
+    assert!(
+        files.iter().any(|(_, bytes)| holds(bytes, "$argon2id$")),
+        "the password is kept as an argon2id hash"
+    );
+    for (what, secret) in secrets {
+        for (path, bytes) in &files {
+            assert!(!holds(bytes, secret), "{what} is in {}", path.display());
+        }
+        for (path, text) in &bodies {
+            assert!(!text.contains(secret), "{what} is in the answer to {path}");
+        }
+        assert!(!log.contains(secret), "{what} is in the log");
+    }
 }

@@ -117,8 +117,8 @@ pub fn build(
     if let Some(filter) = &query.filter {
         conditions.push(rows.expr(filter)?);
     }
-    if let Some(terms) = &query.search {
-        conditions.extend(plan::search(terms, &table.text_columns()));
+    if let Some(asked) = &query.search {
+        conditions.extend(plan::search(asked));
     }
     let mut condition = conditions
         .into_iter()

@@ -59,8 +59,8 @@ pub fn build(
     if let Some(filter) = &query.filter {
         conditions.push(rows.expr(filter)?);
     }
-    if let Some(terms) = &query.search {
-        conditions.extend(plan::search(terms, &table.text_columns()));
+    if let Some(asked) = &query.search {
+        conditions.extend(plan::search(asked));
     }
     if let Some(condition) = conditions.into_iter().reduce(Expr::and) {
         plan = Arc::new(FilterExecBuilder::new(input.expr(condition)?, plan).build()?);

@@ -12,14 +12,13 @@ use datafusion::datasource::provider_as_source;
 use datafusion::logical_expr::expr::Like;
 use datafusion::logical_expr::{Expr, LogicalPlan, LogicalPlanBuilder, SortExpr, lit};
 use soql::types::ID_FIELD;
-use soql::{SoqlType, TypedExpr, TypedKind, TypedQuery};
+use soql::{Search, SoqlType, TypedExpr, TypedKind, TypedQuery};
 
 use crate::expr::{Translator, field, same};
 use crate::table::Table;
 use crate::{EngineError, Result};
 
 pub fn build(table: &Table, query: &TypedQuery) -> Result<LogicalPlan> {
-    let text_columns = table.text_columns();
     let provider: Arc<dyn TableProvider> = Arc::clone(&table.provider) as _;
     let mut plan = LogicalPlanBuilder::scan("dataset", provider_as_source(provider), None)?;
 
@@ -28,8 +27,8 @@ pub fn build(table: &Table, query: &TypedQuery) -> Result<LogicalPlan> {
     if let Some(filter) = &query.filter {
         conditions.push(rows.expr(filter)?);
     }
-    if let Some(terms) = &query.search {
-        conditions.extend(search(terms, &text_columns));
+    if let Some(asked) = &query.search {
+        conditions.extend(search(asked));
     }
     if let Some(condition) = conditions.into_iter().reduce(Expr::and) {
         plan = plan.filter(condition)?;
@@ -171,9 +170,12 @@ fn collect_aggregates<'a>(e: &'a TypedExpr, found: &mut Vec<&'a TypedExpr>) {
     }
 }
 
-/// `$q`: every term must appear, in any case, in some text column.
-pub fn search(terms: &str, text_columns: &[String]) -> Vec<Expr> {
-    terms
+/// `$q`: every term must appear, in any case, in some of the columns the
+/// checker named (the text columns the caller may see).
+pub fn search(asked: &Search) -> Vec<Expr> {
+    let text_columns = &asked.columns;
+    asked
+        .terms
         .split_whitespace()
         .map(|term| {
             let pattern = format!("%{}%", escape_like(term));

@@ -70,16 +70,6 @@ impl Table {
             rows,
         })
     }
-
-    /// The text columns, which `$q` searches.
-    pub fn text_columns(&self) -> Vec<String> {
-        self.schema
-            .fields()
-            .iter()
-            .filter(|f| f.metadata().get("soql.type").map(String::as_str) == Some("text"))
-            .map(|f| f.name().clone())
-            .collect()
-    }
 }
 
 /// Versions already read, keyed by dataset and version. A version never

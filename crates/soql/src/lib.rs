@@ -31,5 +31,5 @@ pub use geometry::Geometry;
 pub use parser::{parse_expr, parse_group_by, parse_order_by, parse_query, parse_selection};
 pub use print::{print_expr, print_group_by, print_order_by, print_query, print_selection};
 pub use spans::WithoutSpans;
-pub use typed::{Func, Selected, TypedExpr, TypedKind, TypedOrder, TypedQuery, Value};
+pub use typed::{Func, Search, Selected, TypedExpr, TypedKind, TypedOrder, TypedQuery, Value};
 pub use types::{ColumnDef, Schema, SoqlType};

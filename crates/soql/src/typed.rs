@@ -191,6 +191,15 @@ pub struct TypedOrder {
     pub nulls_first: bool,
 }
 
+/// `$q`: words that must each appear, in any case, in some of `columns`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    pub terms: String,
+    /// The schema's text columns: only what the query may name is searched,
+    /// so a column left out of the schema is never matched.
+    pub columns: Vec<String>,
+}
+
 /// A query that is known to make sense against its dataset's schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TypedQuery {
@@ -203,7 +212,7 @@ pub struct TypedQuery {
     pub having: Option<TypedExpr>,
     /// Aliases are replaced by what they name.
     pub order_by: Vec<TypedOrder>,
-    pub search: Option<String>,
+    pub search: Option<Search>,
     pub limit: Option<u64>,
     pub offset: Option<u64>,
 }

@@ -151,4 +151,13 @@ impl Schema {
                     .map(|(_, ty)| *ty)
             })
     }
+
+    /// The user columns of type text, which `$q` searches.
+    pub fn text_columns(&self) -> Vec<String> {
+        self.columns
+            .iter()
+            .filter(|c| c.ty == SoqlType::Text)
+            .map(|c| c.field_name.clone())
+            .collect()
+    }
 }

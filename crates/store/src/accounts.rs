@@ -279,6 +279,48 @@ impl Store {
         Ok(done.rows_affected())
     }
 
+    /// Records a password-reset link for `user_id`, valid until `expires_at`.
+    pub async fn create_password_reset(
+        &self,
+        user_id: i64,
+        secret_hash: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO password_resets (secret_hash, user_id, created_at, expires_at)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(secret_hash)
+        .bind(user_id)
+        .bind(stamp(now))
+        .bind(stamp(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Uses a password-reset link: the user it was made for, if the link
+    /// exists, has not expired and was not used before. A link works once,
+    /// even when two requests race with it.
+    pub async fn use_password_reset(
+        &self,
+        secret_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        let user_id = sqlx::query_scalar(
+            "UPDATE password_resets SET used_at = ?
+             WHERE secret_hash = ? AND used_at IS NULL AND expires_at > ?
+             RETURNING user_id",
+        )
+        .bind(stamp(now))
+        .bind(secret_hash)
+        .bind(stamp(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(user_id)
+    }
+
     pub async fn create_app_token(
         &self,
         user_id: i64,
@@ -373,35 +415,12 @@ impl Store {
 
     /// Audit entries, newest first.
     pub async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query("SELECT * FROM audit_log ORDER BY id DESC LIMIT ? OFFSET ?")
-            .bind(limit)
-            .bind(offset)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                let json = |name: &str| -> Result<Option<serde_json::Value>> {
-                    let text: Option<String> = row.get(name);
-                    text.map(|t| serde_json::from_str(&t))
-                        .transpose()
-                        .map_err(|e| StoreError::Corrupt(format!("audit {name}: {e}")))
-                };
-                Ok(AuditEntry {
-                    id: row.get("id"),
-                    at: read_stamp(row, "at")?,
-                    actor_id: row.get("actor_id"),
-                    actor_email: row.get("actor_email"),
-                    action: row.get("action"),
-                    target: row.get("target"),
-                    before: json("before")?,
-                    after: json("after")?,
-                })
-            })
-            .collect()
+        self.audit_entries(&crate::AuditFilter::default(), limit, offset)
+            .await
     }
 }
 
-fn token_from_row(row: &SqliteRow) -> Result<AppToken> {
+pub(crate) fn token_from_row(row: &SqliteRow) -> Result<AppToken> {
     let revoked: Option<String> = row.get("revoked_at");
     Ok(AppToken {
         id: row.get("id"),
@@ -417,12 +436,12 @@ pub(crate) fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-fn read_stamp(row: &SqliteRow, name: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn read_stamp(row: &SqliteRow, name: &str) -> Result<DateTime<Utc>> {
     let text: String = row.get(name);
     parse_stamp(&text)
 }
 
-fn parse_stamp(text: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn parse_stamp(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| StoreError::Corrupt(format!("time `{text}`: {e}")))

@@ -4,9 +4,10 @@ use arrow_array::RecordBatch;
 use arrow_schema::Schema;
 use chrono::{DateTime, Utc};
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
-use crate::model::{Column, Dataset, NewDataset};
+use crate::access::Access;
+use crate::model::{Column, Dataset, NewDataset, Visibility};
 use crate::{Result, Store, StoreError, files, ids};
 
 /// A catalog search, as `/browse` and `/api/catalog/v1` ask it.
@@ -25,6 +26,9 @@ pub struct CatalogQuery {
     pub order: CatalogOrder,
     pub limit: i64,
     pub offset: i64,
+    /// Who is searching: only datasets they may see are found and counted,
+    /// and restricted column names match only where they see them.
+    pub access: Access,
 }
 
 /// How catalog results are ordered.
@@ -119,6 +123,17 @@ impl Store {
         if self.dataset(&new.id).await?.is_some() {
             return Err(StoreError::AlreadyExists(new.id));
         }
+        let unknown = new
+            .meta
+            .restricted_columns
+            .iter()
+            .find(|r| !new.columns.iter().any(|c| &c.field_name == *r));
+        if let Some(column) = unknown {
+            return Err(StoreError::NoSuchColumn {
+                dataset: new.id,
+                column: column.clone(),
+            });
+        }
         let path = self.version_path(&new.id, 1);
         let (write_path, schema) = (path.clone(), user_schema.clone());
         let now_ms = now.timestamp_millis();
@@ -151,8 +166,8 @@ impl Store {
         sqlx::query(
             "INSERT INTO datasets (id, title, description, department, steward_name,
                 steward_email, topic, tags, license, update_frequency, usage_notes, source,
-                attribution, created_at, updated_at, current_version, row_count)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                attribution, visibility, created_at, updated_at, current_version, row_count)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
         )
         .bind(&new.id)
         .bind(&new.title)
@@ -167,6 +182,7 @@ impl Store {
         .bind(&m.usage_notes)
         .bind(&m.source)
         .bind(&m.attribution)
+        .bind(m.visibility.unwrap_or_default().as_str())
         .bind(&stamp)
         .bind(&stamp)
         .bind(rows)
@@ -178,9 +194,11 @@ impl Store {
                 .get(&c.field_name)
                 .cloned()
                 .unwrap_or_default();
+            let restricted = m.restricted_columns.contains(&c.field_name);
             sqlx::query(
-                "INSERT INTO columns (dataset_id, position, field_name, name, type, description)
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO columns (dataset_id, position, field_name, name, type, description,
+                    restricted)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&new.id)
             .bind(position as i64)
@@ -188,6 +206,7 @@ impl Store {
             .bind(&c.name)
             .bind(c.ty.as_str())
             .bind(description)
+            .bind(restricted)
             .execute(&mut *tx)
             .await?;
         }
@@ -201,21 +220,58 @@ impl Store {
         .bind("v1.parquet")
         .execute(&mut *tx)
         .await?;
-        let columns: Vec<String> = new
-            .columns
-            .iter()
-            .flat_map(|c| [c.field_name.clone(), c.name.clone()])
-            .collect();
         sqlx::query(
-            "INSERT INTO catalog_search (id, title, description, tags, columns) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO catalog_search (id, title, description, tags, columns, restricted_columns)
+             VALUES (?, ?, ?, ?, '', '')",
         )
         .bind(&new.id)
         .bind(&new.title)
         .bind(m.description.clone().unwrap_or_default())
         .bind(m.tags.join(" "))
-        .bind(columns.join(" "))
         .execute(&mut *tx)
         .await?;
+        index_columns(&mut tx, &new.id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets who may see a dataset.
+    pub async fn set_visibility(&self, id: &str, visibility: Visibility) -> Result<()> {
+        let done = sqlx::query("UPDATE datasets SET visibility = ? WHERE id = ?")
+            .bind(visibility.as_str())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NoSuchDataset(id.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Restricts a column to the stewards of its department and
+    /// administrators, or lifts that restriction.
+    pub async fn set_column_restricted(
+        &self,
+        id: &str,
+        field_name: &str,
+        restricted: bool,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE columns SET restricted = ? WHERE dataset_id = ? AND field_name = ?",
+        )
+        .bind(restricted)
+        .bind(id)
+        .bind(field_name)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NoSuchColumn {
+                dataset: id.to_string(),
+                column: field_name.to_string(),
+            });
+        }
+        index_columns(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -229,12 +285,13 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let mut dataset = dataset_from_row(&row)?;
         dataset.columns = self.columns(id).await?;
+        dataset.hidden_rows = self.hidden_rows(id).await?;
         Ok(Some(dataset))
     }
 
     async fn columns(&self, id: &str) -> Result<Vec<Column>> {
         let rows = sqlx::query(
-            "SELECT position, field_name, name, type, description FROM columns
+            "SELECT position, field_name, name, type, description, restricted FROM columns
              WHERE dataset_id = ? ORDER BY position",
         )
         .bind(id)
@@ -251,6 +308,7 @@ impl Store {
                         StoreError::Corrupt(e.to_string())
                     })?,
                     description: r.get("description"),
+                    restricted: r.get("restricted"),
                 })
             })
             .collect()
@@ -268,9 +326,15 @@ impl Store {
         filtered(&mut qb, query, Filters::ALL);
         match search_match(query) {
             Some(m) if query.order == CatalogOrder::Relevance => {
-                qb.push(" ORDER BY (SELECT bm25(catalog_search) FROM catalog_search WHERE catalog_search MATCH ");
+                // Rank by the columns everyone may search first, so a
+                // restricted name never moves a dataset up for anyone.
+                let rank = "(SELECT bm25(catalog_search) FROM catalog_search \
+                            WHERE catalog_search MATCH ";
+                qb.push(" ORDER BY coalesce(").push(rank);
+                qb.push_bind(open_match(&m));
+                qb.push(" AND catalog_search.id = d.id), ").push(rank);
                 qb.push_bind(m);
-                qb.push(" AND catalog_search.id = d.id), d.title");
+                qb.push(" AND catalog_search.id = d.id)), d.title");
             }
             _ => {
                 qb.push(query.order.sql());
@@ -283,7 +347,8 @@ impl Store {
         for row in &rows {
             let mut d = dataset_from_row(row)?;
             d.columns = self.columns(&d.id).await?;
-            datasets.push(d);
+            d.hidden_rows = self.hidden_rows(&d.id).await?;
+            datasets.extend(query.access.view(&d));
         }
 
         let topics = self
@@ -363,11 +428,19 @@ fn filtered(qb: &mut QueryBuilder<Sqlite>, query: &CatalogQuery, filters: Filter
         qb.push(if first { " WHERE " } else { " AND " });
         first = false;
     };
+    if !query.access.sees_every_dataset() {
+        and(qb);
+        query.access.push_visible(qb);
+    }
     if let Some(m) = search_match(query) {
         and(qb);
-        qb.push("d.id IN (SELECT id FROM catalog_search WHERE catalog_search MATCH ");
+        qb.push("(d.id IN (SELECT id FROM catalog_search WHERE catalog_search MATCH ");
+        qb.push_bind(open_match(&m));
+        qb.push(") OR (");
+        query.access.push_sees_restricted(qb);
+        qb.push(" AND d.id IN (SELECT id FROM catalog_search WHERE catalog_search MATCH ");
         qb.push_bind(m);
-        qb.push(")");
+        qb.push(")))");
     }
     let topics: Vec<&String> = query.topic.iter().chain(&query.any_topics).collect();
     if filters.topic && !topics.is_empty() {
@@ -424,6 +497,30 @@ fn search_match(query: &CatalogQuery) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" AND "))
 }
 
+/// A search limited to what everyone may search: restricted column names
+/// left out.
+fn open_match(m: &str) -> String {
+    format!("{{title description tags columns}} : ({m})")
+}
+
+/// Writes a dataset's column names into its search row: restricted ones
+/// apart, where only those who see them search.
+async fn index_columns(conn: &mut SqliteConnection, id: &str) -> Result<()> {
+    let names = "coalesce((SELECT group_concat(field_name || ' ' || name, ' ') FROM columns \
+                 WHERE dataset_id = ? AND restricted = ?), '')";
+    sqlx::query(&format!(
+        "UPDATE catalog_search SET columns = {names}, restricted_columns = {names} WHERE id = ?"
+    ))
+    .bind(id)
+    .bind(false)
+    .bind(id)
+    .bind(true)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 fn dataset_from_row(row: &SqliteRow) -> Result<Dataset> {
     let stamp = |name: &str| -> Result<DateTime<Utc>> {
         let text: String = row.get(name);
@@ -432,6 +529,7 @@ fn dataset_from_row(row: &SqliteRow) -> Result<Dataset> {
             .map_err(|e| StoreError::Corrupt(format!("{name} `{text}`: {e}")))
     };
     let tags: String = row.get("tags");
+    let visibility: String = row.get("visibility");
     Ok(Dataset {
         id: row.get("id"),
         title: row.get("title"),
@@ -446,10 +544,13 @@ fn dataset_from_row(row: &SqliteRow) -> Result<Dataset> {
         usage_notes: row.get("usage_notes"),
         source: row.get("source"),
         attribution: row.get("attribution"),
+        visibility: Visibility::parse(&visibility)
+            .ok_or_else(|| StoreError::Corrupt(format!("visibility `{visibility}`")))?,
         created_at: stamp("created_at")?,
         updated_at: stamp("updated_at")?,
         version: row.get("current_version"),
         row_count: row.get("row_count"),
         columns: Vec::new(),
+        hidden_rows: Vec::new(),
     })
 }

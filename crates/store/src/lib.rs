@@ -1,16 +1,24 @@
 //! Where Civic keeps things: the catalog in SQL (SQLite through sqlx) and
 //! every dataset version as an immutable Parquet file in the data directory.
 
+mod access;
 mod accounts;
+mod audit;
+mod blocks;
 mod catalog;
 mod files;
 mod ids;
 mod model;
+mod reports;
 
+pub use access::Access;
 pub use accounts::{AppToken, AuditEntry, NewAuditEntry, NewUser, Role, Session, User};
+pub use audit::AuditFilter;
+pub use blocks::{Block, BlockTarget, NewBlock};
 pub use catalog::{CatalogOrder, CatalogPage, CatalogQuery, Facet};
 pub use ids::{is_dataset_id, random_dataset_id};
-pub use model::{Column, Dataset, Metadata, NewColumn, NewDataset};
+pub use model::{Column, Dataset, Metadata, NewColumn, NewDataset, Visibility};
+pub use reports::{NewReport, Report, ReportFilter, ReportKind, ReportMessage};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -26,6 +34,10 @@ pub enum StoreError {
         "`{0}` is not a dataset id: ids are four lowercase letters or digits, a hyphen, and four more (`abcd-1234`)"
     )]
     BadId(String),
+    #[error("no dataset with id `{0}`")]
+    NoSuchDataset(String),
+    #[error("dataset `{dataset}` has no column `{column}`")]
+    NoSuchColumn { dataset: String, column: String },
     #[error("an account with the e-mail address `{0}` already exists")]
     EmailTaken(String),
     #[error("database: {0}")]

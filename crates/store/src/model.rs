@@ -25,6 +25,51 @@ pub struct Metadata {
     /// Column descriptions by field name.
     #[serde(default)]
     pub column_descriptions: std::collections::BTreeMap<String, String>,
+    /// Who may see the dataset; public when not given.
+    pub visibility: Option<Visibility>,
+    /// Columns holding personal data, by field name: only the stewards of
+    /// the dataset's department and administrators see them.
+    #[serde(default)]
+    pub restricted_columns: Vec<String>,
+}
+
+/// Who may see a dataset at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Everyone, signed in or not.
+    #[default]
+    Public,
+    /// Staff: stewards, clerks and administrators.
+    Internal,
+    /// The stewards of its department, and administrators.
+    Private,
+}
+
+impl Visibility {
+    pub const ALL: [Visibility; 3] = [
+        Visibility::Public,
+        Visibility::Internal,
+        Visibility::Private,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Internal => "internal",
+            Visibility::Private => "private",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Visibility> {
+        Visibility::ALL.into_iter().find(|v| v.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for Visibility {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A column as a new dataset declares it.
@@ -53,6 +98,9 @@ pub struct Column {
     #[serde(serialize_with = "type_name")]
     pub ty: SoqlType,
     pub description: String,
+    /// Personal data: absent for everyone but the stewards of the dataset's
+    /// department and administrators (see [`crate::Access`]).
+    pub restricted: bool,
 }
 
 fn type_name<S: serde::Serializer>(ty: &SoqlType, s: S) -> Result<S::Ok, S::Error> {
@@ -75,15 +123,23 @@ pub struct Dataset {
     pub usage_notes: Option<String>,
     pub source: Option<String>,
     pub attribution: Option<String>,
+    pub visibility: Visibility,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
     pub row_count: i64,
     pub columns: Vec<Column>,
+    /// The `:id`s of rows hidden while a report about them is dealt with,
+    /// in order. In a caller's view ([`crate::Access::view`]) these are the
+    /// rows left out for that caller: none for those who look after the
+    /// dataset.
+    pub hidden_rows: Vec<i64>,
 }
 
 impl Dataset {
-    /// The schema queries are checked against.
+    /// The schema queries are checked against: every column this value
+    /// holds, so a dataset as a caller sees it ([`crate::Access::view`])
+    /// yields only what that caller may name.
     pub fn schema(&self) -> soql::Schema {
         soql::Schema::new(
             self.columns

@@ -51,6 +51,12 @@ impl Caller {
         self.user.as_ref().map(|u| u.role)
     }
 
+    /// What this caller may see of the catalog: which datasets exist for
+    /// them, and whether a dataset's restricted columns do.
+    pub fn access(&self) -> store::Access {
+        store::Access::of(self.user.as_ref())
+    }
+
     /// Whether this caller looks after `department`'s datasets: its
     /// stewards, and administrators.
     pub fn stewards(&self, department: &str) -> bool {
@@ -103,6 +109,11 @@ pub async fn identify(State(app): State<AppState>, mut request: Request, next: N
         Ok(caller) => caller,
         Err(e) => return e.into_response(),
     };
+    if let Some(refusal) =
+        crate::blocks::refuse_blocked(&app, &caller, request.uri(), request.headers()).await
+    {
+        return refusal;
+    }
     request.extensions_mut().insert(Arc::new(caller));
     next.run(request).await
 }
@@ -223,6 +234,12 @@ pub fn new_secret() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether a path is the API's, whose refusals are JSON, rather than a
+/// page's, whose refusals are pages.
+pub fn is_api(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/resource/")
+}
+
 /// Refuses a caller the route's need does not allow: the API answers 401
 /// or 403 in its error shape; a page sends an anonymous visitor to sign in
 /// and shows anyone else a 403 page.
@@ -234,9 +251,7 @@ pub async fn require(need: Need, request: Request, next: Next) -> Response {
     if need.allows(role) {
         return next.run(request).await;
     }
-    let path = request.uri().path();
-    let api = path.starts_with("/api/") || path.starts_with("/resource/");
-    match (api, role) {
+    match (is_api(request.uri().path()), role) {
         (true, None) => ApiError::new(
             StatusCode::UNAUTHORIZED,
             "authentication.required",

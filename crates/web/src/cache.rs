@@ -1,6 +1,11 @@
 //! Cached query answers. A dataset version never changes, so an answer
 //! keyed by (dataset, version, query, format, caller's access class) stays
 //! right until a new version is published, which changes the key.
+//!
+//! The access class is the set of columns the caller sees ([`access_class`]):
+//! within one version that alone decides what a query may read, so callers
+//! who see the same columns share answers, and an answer holding a
+//! restricted column is never served to anyone who does not see it.
 
 use std::sync::Arc;
 
@@ -8,6 +13,8 @@ use axum::http::{HeaderName, HeaderValue};
 use bytes::Bytes;
 use quick_cache::Weighter;
 use quick_cache::sync::Cache;
+use sha2::{Digest, Sha256};
+use store::Dataset;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AnswerKey {
@@ -17,8 +24,26 @@ pub struct AnswerKey {
     /// The query parameters, sorted, without the ones that do not change
     /// the answer (app tokens).
     pub query: Vec<(String, String)>,
-    /// Who may see what: every caller is public until accounts exist.
-    pub access: &'static str,
+    /// The caller's access class: see [`access_class`].
+    pub access: String,
+}
+
+/// The access class of a caller for a dataset as they see it: a digest of
+/// the columns they see and the rows hidden from them. Restricting a column, or lifting a restriction,
+/// changes it for exactly the callers whose view changed. It is made of
+/// names the caller sees anyway, so the ETag that carries it reveals
+/// nothing else.
+pub fn access_class(seen: &Dataset) -> String {
+    let mut hasher = Sha256::new();
+    for column in &seen.columns {
+        hasher.update(column.field_name.as_bytes());
+        hasher.update([0]);
+    }
+    for row in &seen.hidden_rows {
+        hasher.update(row.to_le_bytes());
+    }
+    let digest = hasher.finalize();
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 impl AnswerKey {
@@ -27,6 +52,7 @@ impl AnswerKey {
         version: i64,
         format: &'static str,
         params: &[(String, String)],
+        access: &str,
     ) -> Self {
         let mut query: Vec<(String, String)> = params
             .iter()
@@ -39,12 +65,13 @@ impl AnswerKey {
             version,
             format,
             query,
-            access: "public",
+            access: access.to_string(),
         }
     }
 
     fn size(&self) -> usize {
         self.dataset_id.len()
+            + self.access.len()
             + self
                 .query
                 .iter()
@@ -114,7 +141,13 @@ mod tests {
     use super::*;
 
     fn key(q: &str) -> AnswerKey {
-        AnswerKey::new("abcd-1234", 1, "json", &[("$where".into(), q.into())])
+        AnswerKey::new(
+            "abcd-1234",
+            1,
+            "json",
+            &[("$where".into(), q.into())],
+            "all",
+        )
     }
 
     fn answer(size: usize) -> Arc<Answer> {
@@ -146,10 +179,25 @@ mod tests {
                 ("$$app_token".into(), "t".into()),
                 ("$where".into(), "a".into()),
             ],
+            "all",
         );
         assert!(cache.get(&with_token).is_some());
-        let next_version = AnswerKey::new("abcd-1234", 2, "json", &[("$where".into(), "a".into())]);
+        let next_version = AnswerKey::new(
+            "abcd-1234",
+            2,
+            "json",
+            &[("$where".into(), "a".into())],
+            "all",
+        );
         assert!(cache.get(&next_version).is_none());
+        let other_class = AnswerKey::new(
+            "abcd-1234",
+            1,
+            "json",
+            &[("$where".into(), "a".into())],
+            "fewer",
+        );
+        assert!(cache.get(&other_class).is_none());
     }
 
     #[test]

@@ -1,22 +1,31 @@
 //! `GET /api/catalog/v1`: Socrata's Discovery API over this portal's catalog.
 
-use axum::Json;
+use std::sync::Arc;
+
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use axum::{Extension, Json};
 use serde_json::{Value, json};
 use store::{CatalogQuery, Dataset};
 
 use crate::AppState;
+use crate::access::Caller;
 use crate::error::ApiError;
 
 const MAX_LIMIT: i64 = 10_000;
 
+/// Finds and counts only the datasets the caller may see, each with the
+/// columns they see.
 pub async fn search_catalog(
     State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
-    let query = catalog_query(&params)?;
+    let query = CatalogQuery {
+        access: caller.access(),
+        ..catalog_query(&params)?
+    };
     let wants_datasets = params.iter().filter(|(k, _)| k == "only").all(|(_, v)| {
         v.split(',')
             .any(|o| matches!(o.trim(), "dataset" | "datasets"))

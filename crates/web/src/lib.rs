@@ -2,6 +2,7 @@
 //! pages, all from one axum router over the store and the engine.
 
 pub mod access;
+pub mod blocks;
 pub mod cache;
 pub mod catalog;
 pub mod clock;
@@ -9,6 +10,8 @@ pub mod credentials;
 pub mod error;
 mod forms;
 pub mod limits;
+pub mod mail;
+pub mod oidc;
 pub mod pages;
 pub mod profile;
 mod recent;
@@ -43,6 +46,14 @@ pub struct AppState {
     pub answers: Arc<cache::AnswerCache>,
     pub clock: Arc<dyn clock::Clock>,
     pub profile: Arc<profile::Profile>,
+    /// Sends e-mail when the `smtp_url` setting says where to.
+    pub mailer: Option<Arc<mail::Mailer>>,
+    /// Signs staff in through the city's OpenID Connect provider, when the
+    /// `oidc_issuer` setting names one.
+    pub oidc: Option<Arc<oidc::Oidc>>,
+    /// The blocks in force, kept in memory so that no request waits on
+    /// the database to learn whether its caller is blocked.
+    pub blocks: Arc<blocks::Blocks>,
     recent: Arc<recent::RecentDatasets>,
 }
 
@@ -54,8 +65,23 @@ impl AppState {
             engine: Arc::new(Engine::new(cores)),
             answers: Arc::new(cache::AnswerCache::new(settings.query_cache_mb)),
             recent: Arc::default(),
+            blocks: Arc::default(),
             clock: Arc::new(clock::SystemClock),
             profile: Arc::new(profile::Profile::aurora()),
+            mailer: mail::Mailer::from_settings(&settings)
+                .unwrap_or_else(|e| {
+                    // The command line checks the settings before serving.
+                    tracing::error!(error = %e, "e-mail is off");
+                    None
+                })
+                .map(Arc::new),
+            oidc: oidc::Oidc::from_settings(&settings)
+                .unwrap_or_else(|e| {
+                    // The command line checks the settings before serving.
+                    tracing::error!(error = %e, "OpenID Connect sign-in is off");
+                    None
+                })
+                .map(Arc::new),
             settings: Arc::new(settings),
         }
     }
@@ -66,19 +92,32 @@ impl AppState {
         self
     }
 
-    /// A dataset by id, or SODA's 404.
-    pub async fn dataset(&self, id: &str) -> Result<Arc<Dataset>, ApiError> {
-        if let Some(dataset) = self.recent.get(id) {
-            return Ok(dataset);
-        }
-        let dataset = Arc::new(
-            self.store
-                .dataset(id)
-                .await?
-                .ok_or_else(|| ApiError::no_dataset(id))?,
-        );
-        self.recent.put(Arc::clone(&dataset));
-        Ok(dataset)
+    /// A dataset by id as `caller` may see it (without the columns they may
+    /// not see), or SODA's 404. A dataset they may not see at all is
+    /// answered exactly as one that does not exist, so its id tells them
+    /// nothing.
+    pub async fn dataset(
+        &self,
+        id: &str,
+        caller: &access::Caller,
+    ) -> Result<Arc<Dataset>, ApiError> {
+        let stored = match self.recent.get(id) {
+            Some(dataset) => dataset,
+            None => {
+                let dataset = self.store.dataset(id).await?;
+                let dataset = Arc::new(dataset.ok_or_else(|| ApiError::no_dataset(id))?);
+                self.recent.put(Arc::clone(&dataset));
+                dataset
+            }
+        };
+        let seen = caller.access().view(&stored);
+        seen.map(Arc::new).ok_or_else(|| ApiError::no_dataset(id))
+    }
+
+    /// Forgets what this server remembers of a dataset it has just changed
+    /// (who may see it, its hidden rows), so the next request sees the change.
+    pub fn forget_dataset(&self, id: &str) {
+        self.recent.forget(id);
     }
 
     /// The current version of a dataset, for the engine.

@@ -31,4 +31,12 @@ impl RecentDatasets {
             entries.insert(dataset.id.clone(), (Instant::now(), dataset));
         }
     }
+
+    /// Drops a dataset this server has just changed, so the change applies
+    /// to the very next request.
+    pub fn forget(&self, id: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(id);
+        }
+    }
 }

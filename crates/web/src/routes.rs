@@ -109,12 +109,102 @@ pub fn table() -> Vec<Route> {
             "/d/nypd-hate",
             get(pages::show_dataset),
         ),
+        // Who may see a dataset: its department's stewards decide (the
+        // handler checks the department).
+        route(
+            post_.clone(),
+            "/d/{id}/access",
+            Steward,
+            "/d/nypd-hate/access",
+            post(pages::update_dataset_access),
+        ),
+        // The stewards' desk: anyone reports a problem with a dataset and
+        // follows it by the secret link given at filing (the handler checks
+        // the key); stewards work their departments' items (the handler
+        // checks the department), administrators every item.
+        route(
+            get_.clone(),
+            "/d/{id}/report",
+            Anyone,
+            "/d/nypd-hate/report",
+            get(pages::show_report_form),
+        ),
+        route(
+            post_.clone(),
+            "/d/{id}/report",
+            Anyone,
+            "/d/nypd-hate/report",
+            post(pages::file_report),
+        ),
+        route(
+            get_.clone(),
+            "/reports/{id}",
+            Anyone,
+            "/reports/1?key=0",
+            get(pages::show_report_status),
+        ),
+        route(
+            post_.clone(),
+            "/reports/{id}/reply",
+            Anyone,
+            "/reports/1/reply",
+            post(pages::reply_to_report),
+        ),
+        route(
+            get_.clone(),
+            "/desk",
+            Steward,
+            "/desk",
+            get(pages::show_desk),
+        ),
+        route(
+            get_.clone(),
+            "/desk/{id}",
+            Steward,
+            "/desk/1",
+            get(pages::show_desk_item),
+        ),
+        route(
+            post_.clone(),
+            "/desk/{id}",
+            Steward,
+            "/desk/1",
+            post(pages::act_on_report),
+        ),
         route(
             get_.clone(),
             "/terms/api",
             Anyone,
             "/terms/api",
             get(pages::show_api_terms),
+        ),
+        route(
+            get_.clone(),
+            "/password/forgot",
+            Anyone,
+            "/password/forgot",
+            get(pages::show_forgot),
+        ),
+        route(
+            post_.clone(),
+            "/password/forgot",
+            Anyone,
+            "/password/forgot",
+            post(pages::send_link),
+        ),
+        route(
+            get_.clone(),
+            "/password/reset",
+            Anyone,
+            "/password/reset?token=0",
+            get(pages::show_reset),
+        ),
+        route(
+            post_.clone(),
+            "/password/reset",
+            Anyone,
+            "/password/reset",
+            post(pages::reset_password),
         ),
         route(
             get_.clone(),
@@ -144,6 +234,66 @@ pub fn table() -> Vec<Route> {
             "/static/civic.css",
             get(pages::stylesheet),
         ),
+        // Administration. Blocking is for stewards as well as
+        // administrators, and so is the list of callers over their rate
+        // limit, which exists to feed the block form; the audit log of
+        // everyone's actions is for administrators alone.
+        route(
+            get_.clone(),
+            "/admin",
+            Steward,
+            "/admin",
+            get(pages::show_admin),
+        ),
+        route(
+            get_.clone(),
+            "/admin/blocks",
+            Steward,
+            "/admin/blocks",
+            get(pages::show_blocks),
+        ),
+        route(
+            post_.clone(),
+            "/admin/blocks",
+            Steward,
+            "/admin/blocks",
+            post(pages::create_block),
+        ),
+        route(
+            post_.clone(),
+            "/admin/blocks/{id}/lift",
+            Steward,
+            "/admin/blocks/1/lift",
+            post(pages::lift_block),
+        ),
+        route(
+            get_.clone(),
+            "/admin/limits",
+            Steward,
+            "/admin/limits",
+            get(pages::show_flagged),
+        ),
+        route(
+            get_.clone(),
+            "/admin/audit",
+            Admin,
+            "/admin/audit?action=app_token_created",
+            get(pages::show_audit),
+        ),
+        route(
+            get_.clone(),
+            "/admin/audit.csv",
+            Admin,
+            "/admin/audit.csv",
+            get(pages::export_audit_csv),
+        ),
+        route(
+            get_.clone(),
+            "/admin/audit.json",
+            Admin,
+            "/admin/audit.json",
+            get(pages::export_audit_json),
+        ),
         // Accounts: signing in, and a person's own account.
         route(
             get_.clone(),
@@ -172,6 +322,22 @@ pub fn table() -> Vec<Route> {
             Anyone,
             "/signin",
             post(pages::sign_in),
+        ),
+        // Staff sign-in through the city's OpenID Connect provider; both
+        // answer 404 unless the `oidc_issuer` setting names one.
+        route(
+            get_.clone(),
+            "/signin/oidc",
+            Anyone,
+            "/signin/oidc",
+            get(pages::sign_in_with_provider),
+        ),
+        route(
+            get_.clone(),
+            "/signin/oidc/callback",
+            Anyone,
+            "/signin/oidc/callback?code=0&state=0",
+            get(pages::finish_provider_sign_in),
         ),
         route(
             post_.clone(),

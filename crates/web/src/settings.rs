@@ -34,6 +34,27 @@ pub struct Settings {
     /// The city profile (TOML): the city's name and departments. Unset, the
     /// built-in profile of Aurora, Colorado.
     pub profile: Option<std::path::PathBuf>,
+    /// Where the portal sends e-mail (password-reset links):
+    /// `smtp://host:port` (plain, for a relay on the same machine),
+    /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://host:465`, with
+    /// `user:password@` when the server asks. Unset, no e-mail is sent.
+    pub smtp_url: Option<String>,
+    /// The sender of the portal's e-mail (`Civic <noreply@city.example>`).
+    pub mail_from: String,
+    /// Days a dataset's stewards have to act on a takedown request.
+    pub takedown_due_days: u32,
+    /// The city's OpenID Connect provider (`https://login.city.example`), for
+    /// staff sign-in; its discovery document is at
+    /// `{oidc_issuer}/.well-known/openid-configuration`. Unset, staff sign in
+    /// with passwords only.
+    pub oidc_issuer: Option<String>,
+    /// The portal's client id at the provider.
+    pub oidc_client_id: Option<String>,
+    /// The portal's client secret at the provider; unset for a public client,
+    /// which PKCE alone protects.
+    pub oidc_client_secret: Option<String>,
+    /// What the sign-in page's button for the provider says.
+    pub oidc_button_label: String,
 }
 
 impl Default for Settings {
@@ -49,6 +70,13 @@ impl Default for Settings {
             token_burst: NonZeroU32::new(600).expect("non-zero"),
             trusted_proxies: Proxies::default(),
             profile: None,
+            smtp_url: None,
+            mail_from: "Civic <noreply@localhost>".to_string(),
+            takedown_due_days: 3,
+            oidc_issuer: None,
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            oidc_button_label: "Sign in with the city's staff account".to_string(),
         }
     }
 }

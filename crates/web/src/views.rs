@@ -1,20 +1,29 @@
 //! `GET /api/views/{id}.json`: a dataset's metadata in Socrata's view shape.
 
-use axum::Json;
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use serde_json::{Value, json};
 use store::Dataset;
 
 use crate::AppState;
+use crate::access::Caller;
 use crate::error::ApiError;
 
+/// The metadata as the caller sees the dataset: a column they may not see
+/// is not listed.
 pub async fn show_view(
     State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
     Path(file): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let id = file.strip_suffix(".json").unwrap_or(&file);
-    let dataset = app.dataset(id).await?;
-    Ok(Json(view(&dataset)))
+    let dataset = app.dataset(id, &caller).await?;
+    let mut response = Json(view(&dataset)).into_response();
+    crate::soda::set_privacy(response.headers_mut(), &dataset);
+    Ok(response)
 }
 
 pub fn view(d: &Dataset) -> Value {

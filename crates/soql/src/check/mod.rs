@@ -15,7 +15,7 @@ use self::select::{CheckedSelection, check_selection};
 use crate::ast::{Clause, Expr, NullOrder, OrderItem, Query};
 use crate::error::{CheckError, SoqlError};
 use crate::functions::Param;
-use crate::typed::{TypedExpr, TypedOrder, TypedQuery};
+use crate::typed::{Search, TypedExpr, TypedOrder, TypedQuery};
 use crate::types::{Schema, SoqlType};
 
 /// Checks `query` against `schema`. Clauses are checked in the order
@@ -40,7 +40,10 @@ pub fn check(query: &Query, schema: &Schema) -> Result<TypedQuery, CheckError> {
         group_by,
         having,
         order_by,
-        search: query.search.clone(),
+        search: query.search.as_ref().map(|terms| Search {
+            terms: terms.clone(),
+            columns: schema.text_columns(),
+        }),
         limit: query.limit,
         offset: query.offset,
     };

@@ -171,7 +171,10 @@ fn search_limit_offset_and_distinct_pass_through() {
     let query = parse_query("SELECT DISTINCT county SEARCH 'gnu' LIMIT 5 OFFSET 10").unwrap();
     let typed = check(&query, &super::hate_crimes()).unwrap();
     assert!(typed.distinct);
-    assert_eq!(typed.search.as_deref(), Some("gnu"));
+    let search = typed.search.as_ref().unwrap();
+    assert_eq!(search.terms, "gnu");
+    assert!(search.columns.iter().any(|c| c == "county"));
+    assert!(!search.columns.iter().any(|c| c == "complaint_year_number"));
     assert_eq!((typed.limit, typed.offset), (Some(5), Some(10)));
     assert!(!typed.is_aggregated());
     assert_eq!(typed.selection[0].expr.without_spans(), col("county", Text));

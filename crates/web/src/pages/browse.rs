@@ -1,6 +1,9 @@
 //! `GET /browse?q=&topic=&department=&page=N`: the catalog, searched and
 //! narrowed by facets, a page of results at a time.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use minijinja::context;
@@ -11,6 +14,7 @@ use super::render::{PageError, Summary, render};
 use super::table::Pager;
 use super::{counted, link, page_count, page_number, param};
 use crate::AppState;
+use crate::access::Caller;
 
 const PER_PAGE: u64 = 20;
 
@@ -45,8 +49,10 @@ struct FacetLink {
     selected: bool,
 }
 
+/// Finds and counts only the datasets the visitor may see.
 pub async fn browse_catalog(
     State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Html<String>, PageError> {
     let search = Search {
@@ -61,6 +67,7 @@ pub async fn browse_catalog(
         topic: search.topic.map(String::from),
         department: search.department.map(String::from),
         limit: PER_PAGE as i64,
+        access: caller.access(),
         ..CatalogQuery::default()
     };
     let mut catalog = app

@@ -1,32 +1,35 @@
 //! `GET /d/{id}`: everything about one dataset: its metadata and columns, a
 //! page of its rows, how to ask the API for it, and where to download it.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Html;
 use minijinja::context;
 use serde::Serialize;
 use soql::SoqlType;
-use store::Dataset;
+use store::{Dataset, Visibility};
 
+use super::dataset_access::Manage;
 use super::render::{PageError, Stamp, render};
 use super::table::{self, Rows, Sort, Table};
 use super::{counted, page_number};
 use crate::AppState;
-use crate::error::ApiError;
+use crate::access::Caller;
 
+/// `GET /d/{id}`, showing the dataset as the caller may see it: a column
+/// they may not see is neither listed nor in the table, and a dataset they
+/// may not see is "not found" like one that does not exist.
 pub async fn show_dataset(
     State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
     Path(id): Path<String>,
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Html<String>, PageError> {
-    let dataset = app.store.dataset(&id).await.map_err(ApiError::from)?.ok_or_else(|| {
-        PageError::not_found(
-            "Dataset not found",
-            format!("There is no dataset with the id “{id}”. It may have been withdrawn, or the address may be mistyped."),
-        )
-    })?;
+    let dataset = seen_dataset(&app, &caller, &id).await?;
 
     let sort = Sort::from_params(&params, &dataset);
     let rows = table::fetch(&app, &dataset, sort, page_number(&params)).await?;
@@ -39,8 +42,27 @@ pub async fn show_dataset(
             columns => &dataset.columns.iter().map(ColumnRow::of).collect::<Vec<_>>(),
             table => Table::new(&dataset, sort, &rows),
             api => Api::new(&base, &dataset, &rows),
+            manage => Manage::for_caller(&caller, &dataset),
         },
     )
+}
+
+/// The dataset as `caller` sees it, or the page that says there is none.
+pub(super) async fn seen_dataset(
+    app: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Arc<Dataset>, PageError> {
+    match app.dataset(id, caller).await {
+        Err(e) if e.status == StatusCode::NOT_FOUND => Err(PageError::not_found(
+            "Dataset not found",
+            format!(
+                "There is no dataset with the id “{id}”. It may have been withdrawn, or the \
+                 address may be mistyped."
+            ),
+        )),
+        other => Ok(other?),
+    }
 }
 
 /// The dataset's metadata, in the words and forms the page shows.
@@ -65,6 +87,8 @@ struct About {
     updated: Stamp,
     rows: String,
     version: i64,
+    /// Who may see it, when that is not everyone.
+    audience: Option<&'static str>,
 }
 
 impl About {
@@ -89,7 +113,17 @@ impl About {
             updated: Stamp::time(&d.updated_at),
             rows: counted(d.row_count, "row", "rows"),
             version: d.version,
+            audience: audience(d.visibility),
         }
+    }
+}
+
+/// A visibility in the words the page uses; none for public datasets.
+pub(super) fn audience(visibility: Visibility) -> Option<&'static str> {
+    match visibility {
+        Visibility::Public => None,
+        Visibility::Internal => Some("Internal: city staff only"),
+        Visibility::Private => Some("Private: the department's stewards and administrators only"),
     }
 }
 
@@ -114,6 +148,8 @@ struct ColumnRow {
     field_name: String,
     ty: &'static str,
     description: String,
+    /// Personal data, which only this page's privileged readers see listed.
+    restricted: bool,
 }
 
 impl ColumnRow {
@@ -123,6 +159,7 @@ impl ColumnRow {
             field_name: c.field_name.clone(),
             ty: type_words(c.ty),
             description: c.description.clone(),
+            restricted: c.restricted,
         }
     }
 }

@@ -1,6 +1,9 @@
 //! `GET /`: the portal's front door: search, topics, departments and what
 //! changed lately.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::extract::State;
 use axum::response::Html;
 use minijinja::context;
@@ -10,6 +13,7 @@ use store::{CatalogQuery, Facet};
 use super::render::{PageError, Summary, render};
 use super::{counted, link};
 use crate::AppState;
+use crate::access::Caller;
 
 const RECENT: i64 = 6;
 
@@ -21,11 +25,16 @@ struct Entry {
     url: String,
 }
 
-pub async fn show_home(State(app): State<AppState>) -> Result<Html<String>, PageError> {
+/// Lists and counts the datasets the visitor may see.
+pub async fn show_home(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
+) -> Result<Html<String>, PageError> {
     let catalog = app
         .store
         .search(&CatalogQuery {
             limit: RECENT,
+            access: caller.access(),
             ..CatalogQuery::default()
         })
         .await

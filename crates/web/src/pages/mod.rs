@@ -3,9 +3,15 @@
 //! they work without JavaScript.
 
 mod account;
+mod admin;
+mod blocked;
 mod browse;
 mod dataset;
+mod dataset_access;
+mod desk;
 mod home;
+mod oidc;
+mod password;
 mod render;
 mod signin;
 mod table;
@@ -16,9 +22,21 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 pub use account::{create_token, revoke_token, show_account};
+pub use admin::{
+    create_block, export_audit_csv, export_audit_json, lift_block, show_admin, show_audit,
+    show_blocks, show_flagged,
+};
+pub use blocked::blocked_page;
 pub use browse::browse_catalog;
 pub use dataset::show_dataset;
+pub use dataset_access::update_dataset_access;
+pub use desk::{
+    act_on_report, file_report, reply_to_report, show_desk, show_desk_item, show_report_form,
+    show_report_status,
+};
 pub use home::show_home;
+pub use oidc::{finish_provider_sign_in, sign_in_with_provider};
+pub use password::{reset_password, send_link, show_forgot, show_reset};
 pub use render::PageError;
 pub use signin::{show_signin, show_signup, sign_in, sign_out, sign_out_everywhere, sign_up};
 pub use terms::{show_api_terms, show_privacy, show_records_help, show_terms};

@@ -13,7 +13,7 @@ use store::Dataset;
 use super::counted;
 use crate::error::ApiError;
 
-const TEMPLATES: [(&str, &str); 13] = [
+const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     (
         "_summary.html",
@@ -26,6 +26,20 @@ const TEMPLATES: [(&str, &str); 13] = [
     ("signin.html", include_str!("../../templates/signin.html")),
     ("signup.html", include_str!("../../templates/signup.html")),
     ("account.html", include_str!("../../templates/account.html")),
+    ("admin.html", include_str!("../../templates/admin.html")),
+    (
+        "admin-blocks.html",
+        include_str!("../../templates/admin-blocks.html"),
+    ),
+    (
+        "admin-audit.html",
+        include_str!("../../templates/admin-audit.html"),
+    ),
+    (
+        "admin-limits.html",
+        include_str!("../../templates/admin-limits.html"),
+    ),
+    ("blocked.html", include_str!("../../templates/blocked.html")),
     (
         "api-terms.html",
         include_str!("../../templates/api-terms.html"),
@@ -35,6 +49,39 @@ const TEMPLATES: [(&str, &str); 13] = [
     (
         "records-help.html",
         include_str!("../../templates/records-help.html"),
+    ),
+    (
+        "password-forgot.html",
+        include_str!("../../templates/password-forgot.html"),
+    ),
+    (
+        "password-reset.html",
+        include_str!("../../templates/password-reset.html"),
+    ),
+    (
+        "password-done.html",
+        include_str!("../../templates/password-done.html"),
+    ),
+    (
+        "report-form.html",
+        include_str!("../../templates/report-form.html"),
+    ),
+    (
+        "report-filed.html",
+        include_str!("../../templates/report-filed.html"),
+    ),
+    (
+        "report-status.html",
+        include_str!("../../templates/report-status.html"),
+    ),
+    (
+        "_messages.html",
+        include_str!("../../templates/_messages.html"),
+    ),
+    ("desk.html", include_str!("../../templates/desk.html")),
+    (
+        "desk-item.html",
+        include_str!("../../templates/desk-item.html"),
     ),
 ];
 

@@ -25,7 +25,7 @@ use crate::{ApiError, AppState, credentials, sessions};
 
 /// Where a person lands after signing in, unless they were on their way
 /// somewhere else.
-const AFTER_SIGN_IN: &str = "/account";
+pub(super) const AFTER_SIGN_IN: &str = "/account";
 
 const NO_MATCH: &str = "That e-mail address and password do not match an account. \
                         Check both and try again.";
@@ -84,6 +84,7 @@ pub async fn show_signin(
             email => "",
             error => None::<&str>,
             signed_in_as => caller.user.as_ref().map(|u| &u.email),
+            provider => provider_button(&app, next),
         },
     )?;
     Ok(page(StatusCode::OK, html, token.set_cookie))
@@ -121,6 +122,7 @@ pub async fn sign_in(
                 email => form.email.trim(),
                 error => NO_MATCH,
                 signed_in_as => None::<&str>,
+                provider => provider_button(&app, next),
             },
         )?;
         return Ok(page(StatusCode::UNAUTHORIZED, html, token.set_cookie));
@@ -128,6 +130,21 @@ pub async fn sign_in(
 
     let cookie = sessions::start(&app, &headers, user.id).await?;
     Ok(redirect(next, cookie))
+}
+
+/// The button to the city's OpenID Connect provider, when there is one.
+#[derive(Serialize)]
+struct ProviderButton<'a> {
+    label: &'a str,
+    href: String,
+}
+
+fn provider_button<'a>(app: &'a AppState, next: &str) -> Option<ProviderButton<'a>> {
+    let oidc = app.oidc.as_ref()?;
+    Some(ProviderButton {
+        label: &oidc.label,
+        href: format!("/signin/oidc?next={}", urlencoding::encode(next)),
+    })
 }
 
 /// `GET /signup`: the form for a new account.
@@ -277,7 +294,7 @@ pub async fn sign_out_everywhere(
 /// `next` when it is a path on this portal. A browser reads `//host` and
 /// `/\host` as another site, and drops tabs and line breaks before reading,
 /// so none of those is let through.
-fn local_path(next: Option<&str>) -> Option<&str> {
+pub(super) fn local_path(next: Option<&str>) -> Option<&str> {
     let next = next?;
     let local = next.starts_with('/')
         && !next.starts_with("//")
@@ -286,7 +303,11 @@ fn local_path(next: Option<&str>) -> Option<&str> {
     local.then_some(next)
 }
 
-fn page(status: StatusCode, html: Html<String>, set_cookie: Option<HeaderValue>) -> Response {
+pub(super) fn page(
+    status: StatusCode,
+    html: Html<String>,
+    set_cookie: Option<HeaderValue>,
+) -> Response {
     let mut response = (status, html).into_response();
     if let Some(cookie) = set_cookie {
         response.headers_mut().append(header::SET_COOKIE, cookie);
@@ -295,13 +316,13 @@ fn page(status: StatusCode, html: Html<String>, set_cookie: Option<HeaderValue>)
 }
 
 /// A `303 See Other` that also sets (or removes) a cookie.
-fn redirect(to: &str, cookie: HeaderValue) -> Response {
+pub(super) fn redirect(to: &str, cookie: HeaderValue) -> Response {
     let mut response = Redirect::to(to).into_response();
     response.headers_mut().append(header::SET_COOKIE, cookie);
     response
 }
 
-fn fault(e: credentials::PasswordError) -> PageError {
+pub(super) fn fault(e: credentials::PasswordError) -> PageError {
     ApiError::internal("passwords", e).into()
 }
 

@@ -16,7 +16,7 @@ use axum::response::Response;
 use serde::Serialize;
 
 use crate::AppState;
-use crate::access::Caller;
+use crate::access::{Caller, Need};
 
 tokio::task_local! {
     static VIEWER: Option<Viewer>;
@@ -31,6 +31,10 @@ pub(super) struct Viewer {
     /// Their session's form token, for the sign-out button; none when they
     /// came with an app token rather than a session.
     csrf: Option<String>,
+    /// Stewards and administrators have a desk of reports to work.
+    desk: bool,
+    /// Stewards and administrators reach the administration pages.
+    admin: bool,
 }
 
 /// Keeps the request's viewer, and the city's name, for the pages rendered
@@ -47,11 +51,20 @@ pub async fn remember_viewer(
             caller.user.as_ref().map(|user| Viewer {
                 email: user.email.clone(),
                 csrf: caller.csrf_token.clone(),
+                desk: matches!(user.role, store::Role::Steward | store::Role::Admin),
+                admin: Need::Steward.allows(Some(user.role)),
             })
         });
     let city: Arc<str> = Arc::from(app.profile.city.name.as_str());
     CITY.scope(city, VIEWER.scope(viewer, next.run(request)))
         .await
+}
+
+/// Runs `f` with the city's name in place, for a page rendered before the
+/// request reaches [`remember_viewer`].
+pub(super) fn in_city<R>(app: &AppState, f: impl FnOnce() -> R) -> R {
+    let city: Arc<str> = Arc::from(app.profile.city.name.as_str());
+    CITY.sync_scope(city, f)
 }
 
 /// The city's name for the request being answered; the built-in profile's

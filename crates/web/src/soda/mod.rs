@@ -6,6 +6,7 @@ pub mod format;
 pub mod params;
 pub mod v3;
 
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -21,26 +22,35 @@ use soql::{SoqlType, TypedKind, TypedQuery};
 use store::Dataset;
 
 use crate::AppState;
-use crate::cache::{Answer, AnswerKey};
+use crate::access::Caller;
+use crate::cache::{Answer, AnswerKey, access_class};
 use crate::error::ApiError;
 use format::{Encoder, Format};
 
 /// `GET /resource/{id}.{ext}` (or `/resource/{id}` with `Accept`).
 pub async fn resource(
     State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
     Path(file): Path<String>,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let (id, format) = split_file(&file, &headers)?;
-    let dataset = app.dataset(id).await?;
-    let etag = etag(&dataset, format, &params);
+    let dataset = app.dataset(id, &caller).await?;
+    let class = access_class(&dataset);
+    let etag = etag(&dataset, format, &params, &class);
     if not_modified(&headers, &etag) {
         return Ok(not_modified_response(&etag));
     }
 
-    let key = AnswerKey::new(&dataset.id, dataset.version, format.extension(), &params);
+    let key = AnswerKey::new(
+        &dataset.id,
+        dataset.version,
+        format.extension(),
+        &params,
+        &class,
+    );
     let answer = match app.answers.get(&key) {
         Some(answer) => answer,
         None => {
@@ -56,6 +66,7 @@ pub async fn resource(
         h.insert(name.clone(), value.clone());
     }
     set_common_headers(h, &dataset, &etag);
+    set_privacy(h, &dataset);
     if let Some((parameter, value)) = &answer.next_page {
         let next = next_page_url(&app, &headers, &uri, parameter, value);
         if let Ok(value) = HeaderValue::from_str(&format!("<{next}>; rel=\"next\"")) {
@@ -68,6 +79,7 @@ pub async fn resource(
 /// `GET /resource/{id}/{row_id}.json`: one row by its `:id`, as an object.
 pub async fn show_row(
     State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
     Path((id, file)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let row_id = file.strip_suffix(".json").unwrap_or(&file);
@@ -81,7 +93,7 @@ pub async fn show_row(
     if row_id.is_empty() || !row_id.bytes().all(|b| b.is_ascii_digit()) || row_id.len() > 18 {
         return Err(not_found());
     }
-    let dataset = app.dataset(&id).await?;
+    let dataset = app.dataset(&id, &caller).await?;
     let params = vec![(":id".to_string(), row_id.to_string())];
     let request = params::parse(&params, &dataset, app.settings.max_limit)?;
     let typed = check(&request, &dataset)?;
@@ -101,6 +113,7 @@ pub async fn show_row(
         HeaderValue::from_static(Format::Json.content_type()),
     );
     set_field_headers(response.headers_mut(), &page.columns);
+    set_privacy(response.headers_mut(), &dataset);
     Ok(response)
 }
 
@@ -250,10 +263,50 @@ fn take_page(rows: engine::Rows, limit: u64) -> Page {
 }
 
 pub fn check(request: &params::Request, dataset: &Dataset) -> Result<TypedQuery, ApiError> {
-    soql::check(&request.query, &dataset.schema()).map_err(|e| {
+    let query = without_hidden_rows(&request.query, dataset);
+    soql::check(&query, &dataset.schema()).map_err(|e| {
         let (parameter, text) = request.source_of(e.clause);
         ApiError::query(&e.error, parameter, text)
     })
+}
+
+/// The query with the rows hidden from this view of the dataset left out:
+/// `$where` gains `:id not in (…)`, so they are absent from rows, counts,
+/// aggregates and downloads alike.
+fn without_hidden_rows<'a>(
+    query: &'a soql::Query,
+    dataset: &Dataset,
+) -> std::borrow::Cow<'a, soql::Query> {
+    use soql::ast::{BinaryOp, Expr, ExprKind, Literal};
+    if dataset.hidden_rows.is_empty() {
+        return std::borrow::Cow::Borrowed(query);
+    }
+    let at = |kind: ExprKind| Expr {
+        kind,
+        span: Default::default(),
+    };
+    let hidden = at(ExprKind::In {
+        expr: Box::new(at(ExprKind::Column(soql::types::ID_FIELD.to_string()))),
+        list: dataset
+            .hidden_rows
+            .iter()
+            .map(|id| at(ExprKind::Literal(Literal::Number(id.to_string()))))
+            .collect(),
+        negated: true,
+    });
+    let mut query = query.clone();
+    query.filter = Some(match query.filter.take() {
+        None => hidden,
+        Some(asked) => Expr {
+            span: asked.span,
+            kind: ExprKind::Binary {
+                op: BinaryOp::And,
+                left: Box::new(asked),
+                right: Box::new(hidden),
+            },
+        },
+    });
+    std::borrow::Cow::Owned(query)
 }
 
 fn encoder(format: Format, columns: &[(String, SoqlType)], bom: bool) -> Encoder {
@@ -263,6 +316,7 @@ fn encoder(format: Format, columns: &[(String, SoqlType)], bom: bool) -> Encoder
 /// `GET /api/views/{id}/rows.{ext}`: every row, streamed, never cut short.
 pub async fn download(
     State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
     Path((id, file)): Path<(String, String)>,
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
@@ -271,11 +325,15 @@ pub async fn download(
         .strip_prefix("rows.")
         .and_then(Format::from_extension)
         .ok_or_else(|| ApiError::no_dataset(&format!("{id}/{file}")))?;
-    let dataset = app.dataset(&id).await?;
+    let dataset = app.dataset(&id, &caller).await?;
     let bom = params.iter().any(|(k, v)| k == "$$bom" && v == "true");
-    let typed = soql::check(&soql::Query::default(), &dataset.schema())
-        .map_err(|e| ApiError::internal("default query", e.error))?;
-    let etag = etag(&dataset, format, &params);
+    let everything = soql::Query::default();
+    let typed = soql::check(
+        &without_hidden_rows(&everything, &dataset),
+        &dataset.schema(),
+    )
+    .map_err(|e| ApiError::internal("default query", e.error))?;
+    let etag = etag(&dataset, format, &params, &access_class(&dataset));
     if not_modified(&headers, &etag) {
         return Ok(not_modified_response(&etag));
     }
@@ -320,6 +378,7 @@ pub async fn stream_rows(
     if let Some(etag) = etag {
         set_common_headers(h, dataset, etag);
     }
+    set_privacy(h, dataset);
     set_field_headers(h, &columns);
     Ok(response)
 }
@@ -348,10 +407,13 @@ fn split_file<'a>(file: &'a str, headers: &HeaderMap) -> Result<(&'a str, Format
     }
 }
 
-/// A weak validator: the dataset version, the format and the query.
-fn etag(dataset: &Dataset, format: Format, params: &[(String, String)]) -> String {
+/// A weak validator: the dataset version, the format, the query and the
+/// caller's access class, so one class's copy never validates another's.
+fn etag(dataset: &Dataset, format: Format, params: &[(String, String)], access: &str) -> String {
     let mut hasher = Sha256::new();
     hasher.update(format.extension());
+    hasher.update([2]);
+    hasher.update(access);
     for (k, v) in params.iter().filter(|(k, _)| k != "$$app_token") {
         hasher.update([0]);
         hasher.update(k);
@@ -393,6 +455,17 @@ fn set_common_headers(h: &mut HeaderMap, dataset: &Dataset, etag: &str) {
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),
     );
+}
+
+/// An answer that not everyone may see (a dataset that is not public, or
+/// restricted columns this caller sees) is marked for the caller's own
+/// cache only, so no shared cache hands it to someone else.
+pub(crate) fn set_privacy(h: &mut HeaderMap, seen: &Dataset) {
+    let private =
+        seen.visibility != store::Visibility::Public || seen.columns.iter().any(|c| c.restricted);
+    if private {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
+    }
 }
 
 fn set_field_headers(h: &mut HeaderMap, columns: &[(String, SoqlType)]) {

@@ -4,6 +4,9 @@
 //! for every row a query yields. Socrata asks for an app token here; Civic
 //! keeps SODA3 open to anonymous callers, as it does SODA 2.1.
 
+use std::sync::Arc;
+
+use axum::Extension;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -13,8 +16,9 @@ use serde_json::json;
 use soql::ast::{Expr, ExprKind, SelectItem};
 
 use super::format::Format;
-use super::{check, encoder, params, run_page, stream_rows};
+use super::{check, encoder, params, run_page, set_privacy, stream_rows};
 use crate::AppState;
+use crate::access::Caller;
 use crate::error::ApiError;
 
 #[derive(Debug, Default, Deserialize)]
@@ -35,6 +39,7 @@ pub struct PageSpec {
 
 pub async fn query_by_body(
     State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
     Path((id, file)): Path<(String, String)>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
@@ -49,12 +54,13 @@ pub async fn query_by_body(
             )
         })?
     };
-    run(&app, &id, &file, spec).await
+    run(&app, &caller, &id, &file, spec).await
 }
 
 /// The same with the query in the URL: `?query=…&pageNumber=1&pageSize=100`.
 pub async fn query_by_url(
     State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
     Path((id, file)): Path<(String, String)>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
@@ -94,10 +100,16 @@ pub async fn query_by_url(
         page,
         include_synthetic: value("includeSynthetic") == Some("true"),
     };
-    run(&app, &id, &file, spec).await
+    run(&app, &caller, &id, &file, spec).await
 }
 
-async fn run(app: &AppState, id: &str, file: &str, spec: QueryBody) -> Result<Response, ApiError> {
+async fn run(
+    app: &AppState,
+    caller: &Caller,
+    id: &str,
+    file: &str,
+    spec: QueryBody,
+) -> Result<Response, ApiError> {
     let export = match file {
         "query.json" => None,
         other => match other
@@ -116,7 +128,7 @@ async fn run(app: &AppState, id: &str, file: &str, spec: QueryBody) -> Result<Re
             }
         },
     };
-    let dataset = app.dataset(id).await?;
+    let dataset = app.dataset(id, caller).await?;
     let text = spec.query.clone().unwrap_or_else(|| "SELECT *".to_string());
     let params = vec![("$query".to_string(), text)];
     let mut request = params::parse(&params, &dataset, app.settings.max_limit)?;
@@ -145,6 +157,7 @@ async fn run(app: &AppState, id: &str, file: &str, spec: QueryBody) -> Result<Re
         header::CONTENT_TYPE,
         HeaderValue::from_static(Format::Json.content_type()),
     );
+    set_privacy(h, &dataset);
     Ok(response)
 }
 

@@ -40,7 +40,7 @@ fn attributes(set_cookie: &str) -> Vec<String> {
 }
 
 /// The value of the first hidden field called `name`.
-fn hidden(html: &str, name: &str) -> String {
+pub fn hidden(html: &str, name: &str) -> String {
     let at = format!("name=\"{name}\" value=\"");
     let from = html
         .find(&at)
@@ -50,7 +50,7 @@ fn hidden(html: &str, name: &str) -> String {
     html[from..from + len].replace("&#x2f;", "/")
 }
 
-async fn get(app: &TestApp, uri: &str, cookie: Option<&str>) -> Reply {
+pub async fn get(app: &TestApp, uri: &str, cookie: Option<&str>) -> Reply {
     let mut request = Request::get(uri);
     if let Some(cookie) = cookie {
         request = request.header(header::COOKIE, cookie);
@@ -58,7 +58,12 @@ async fn get(app: &TestApp, uri: &str, cookie: Option<&str>) -> Reply {
     app.request(request.body(Body::empty()).unwrap()).await
 }
 
-async fn post(app: &TestApp, uri: &str, cookie: Option<&str>, fields: &[(&str, &str)]) -> Reply {
+pub async fn post(
+    app: &TestApp,
+    uri: &str,
+    cookie: Option<&str>,
+    fields: &[(&str, &str)],
+) -> Reply {
     let mut request =
         Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(cookie) = cookie {
@@ -70,7 +75,7 @@ async fn post(app: &TestApp, uri: &str, cookie: Option<&str>, fields: &[(&str, &
 
 /// What a browser has after showing an anonymous form: the `civic_csrf`
 /// cookie and the form's token.
-async fn anonymous_form(app: &TestApp, uri: &str) -> (String, String) {
+pub async fn anonymous_form(app: &TestApp, uri: &str) -> (String, String) {
     let page = get(app, uri, None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let cookie = set_cookie(&page, "civic_csrf").expect("a civic_csrf cookie");
@@ -519,4 +524,172 @@ async fn next_is_followed_only_to_paths_on_this_portal() {
         assert_eq!(reply.status, StatusCode::SEE_OTHER);
         assert_eq!(reply.header("location"), "/account", "{away}");
     }
+}
+
+#[tokio::test]
+async fn without_e_mail_the_forgotten_password_page_says_to_ask_an_administrator() {
+    let app = TestApp::new().await;
+    assert!(app.state.mailer.is_none());
+    let page = get(&app, "/password/forgot", None).await;
+    assert!(
+        page.body.contains("cannot send you a link"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("action=\"/password/forgot\""),
+        "no form"
+    );
+    // A form posted anyway, with a browser's token from another page.
+    let (cookie, csrf) = anonymous_form(&app, "/signin").await;
+    let fields = [("csrf", csrf.as_str()), ("email", "ada@example.org")];
+    let reply = post(&app, "/password/forgot", Some(&cookie), &fields).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        reply.body.contains("Ask an administrator"),
+        "{}",
+        reply.body
+    );
+}
+
+/// The messages the SMTP sink has kept for `to`, as received.
+pub fn mail_to(to: &str) -> Vec<String> {
+    let folder = std::env::var("CIVIC_TEST_MAIL_DIR").expect("CIVIC_TEST_MAIL_DIR");
+    let mut found: Vec<(std::path::PathBuf, String)> = std::fs::read_dir(folder)
+        .expect("the sink's folder")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            (path.extension()? == "eml").then_some(path)
+        })
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
+        .filter(|(_, text)| {
+            text.lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(to))
+        })
+        .collect();
+    found.sort();
+    found.into_iter().map(|(_, text)| text).collect()
+}
+
+/// The reset link's token in a message (quoted-printable soft breaks undone).
+fn link_token(message: &str) -> String {
+    let text = message
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let at = text.find("/password/reset?token=").expect("a reset link") + 22;
+    text[at..at + 64].to_string()
+}
+
+#[tokio::test]
+#[ignore = "needs the SMTP sink that scripts/test starts (CIVIC_TEST_SMTP_URL, CIVIC_TEST_MAIL_DIR)"]
+async fn a_forgotten_password_is_set_again_by_a_link_sent_by_mail() {
+    let settings = Settings {
+        smtp_url: Some(std::env::var("CIVIC_TEST_SMTP_URL").expect("CIVIC_TEST_SMTP_URL")),
+        mail_from: "Civic Test <civic@example.org>".to_string(),
+        ..Settings::default()
+    };
+    let mut app = TestApp::with_settings(settings).await;
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2025, 3, 14, 9, 0, 0).unwrap(),
+    ));
+    app.state.clock = clock.clone();
+    // The sink is shared by every test run: addresses of this run only.
+    let run = &web::access::new_secret()[..12];
+    let ada = format!("ada-{run}@example.org");
+    let nobody = format!("nobody-{run}@example.org");
+    let old_session = session_of_new(&app, &ada).await;
+
+    let ask = |email: String| {
+        let app = &app;
+        async move {
+            let (cookie, csrf) = anonymous_form(app, "/password/forgot").await;
+            let fields = [("csrf", csrf.as_str()), ("email", email.as_str())];
+            post(app, "/password/forgot", Some(&cookie), &fields).await
+        }
+    };
+    let known = ask(ada.clone()).await;
+    let unknown = ask(nobody.clone()).await;
+    assert_eq!(known.status, StatusCode::OK);
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert!(known.body.contains("If an account uses that address"));
+    assert_eq!(
+        without_form_token(&known.body),
+        without_form_token(&unknown.body),
+        "the answer does not tell who has an account"
+    );
+    assert!(mail_to(&nobody).is_empty());
+    let sent = mail_to(&ada);
+    assert_eq!(sent.len(), 1, "one message to the account's address");
+    assert!(sent[0].contains("Subject: Setting a new password"));
+    assert!(sent[0].contains("civic@example.org"));
+    let token = link_token(&sent[0]);
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()), "{token}");
+
+    let form = get(&app, &format!("/password/reset?token={token}"), None).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(hidden(&form.body, "token"), token);
+    let (cookie, csrf) = anonymous_form(&app, "/password/forgot").await;
+    let reset = |password: &'static str, token: String| {
+        let (app, cookie, csrf) = (&app, cookie.clone(), csrf.clone());
+        async move {
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("token", token.as_str()),
+                ("password", password),
+            ];
+            post(app, "/password/reset", Some(&cookie), &fields).await
+        }
+    };
+    assert_eq!(
+        reset("too short", token.clone()).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let done = reset("a brand new passphrase", token.clone()).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("Password changed"));
+
+    // Signed out everywhere; the old password no longer signs in, the new one does.
+    let account = get(&app, "/account", Some(&old_session)).await;
+    assert_eq!(account.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        sign_in(&app, &ada, PASSWORD, "/account").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        sign_in(&app, &ada, "a brand new passphrase", "/account")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // A link works once.
+    assert_eq!(
+        reset("yet another passphrase", token).await.status,
+        StatusCode::BAD_REQUEST
+    );
+
+    // A link an hour old no longer works.
+    ask(ada.clone()).await;
+    let second = mail_to(&ada);
+    assert_eq!(second.len(), 2);
+    let late = link_token(&second[1]);
+    clock.advance(Duration::hours(1));
+    assert_eq!(
+        reset("yet another passphrase", late).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let audit = app.state.store.audit_log(10, 0).await.unwrap();
+    assert_eq!(audit[0].action, "password_reset");
+    assert_eq!(
+        audit[0].target,
+        format!("user:{}", user_id(&app, &ada).await)
+    );
+}
+
+/// A page without its form token, which differs on every page shown.
+fn without_form_token(html: &str) -> String {
+    html.lines()
+        .filter(|l| !l.contains("name=\"csrf\""))
+        .collect::<Vec<_>>()
+        .join("\n")
 }

@@ -1,18 +1,13 @@
 //! Accounts in a real database file: users, sessions, app tokens and the
 //! audit log, with times given rather than read from the machine's clock.
 
+use super::open;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::json;
 use store::{NewAuditEntry, NewUser, Role, Store, StoreError, User};
 
 fn noon() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 3, 14, 12, 0, 0).unwrap()
-}
-
-async fn open() -> (Store, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).await.unwrap();
-    (store, dir)
 }
 
 async fn user(store: &Store, email: &str, role: Role, departments: &[&str]) -> User {
@@ -247,4 +242,37 @@ async fn the_audit_log_keeps_entries_and_refuses_to_change_them() {
         }
     }
     assert_eq!(store.audit_log(10, 0).await.unwrap(), log);
+}
+
+#[tokio::test]
+async fn a_password_reset_link_works_once_and_not_after_it_expires() {
+    let (store, _dir) = open().await;
+    let ada = user(&store, "ada@example.org", Role::Registered, &[]).await;
+    let expires = noon() + Duration::hours(1);
+    store
+        .create_password_reset(ada.id, "link-1", noon(), expires)
+        .await
+        .unwrap();
+    store
+        .create_password_reset(ada.id, "link-2", noon(), expires)
+        .await
+        .unwrap();
+
+    assert_eq!(
+        store.use_password_reset("nonsense", noon()).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.use_password_reset("link-1", noon()).await.unwrap(),
+        Some(ada.id)
+    );
+    assert_eq!(
+        store.use_password_reset("link-1", noon()).await.unwrap(),
+        None
+    );
+    // The second link has expired by the time it is used.
+    assert_eq!(
+        store.use_password_reset("link-2", expires).await.unwrap(),
+        None
+    );
 }

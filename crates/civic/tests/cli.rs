@@ -939,8 +939,14 @@ fn passwords_tokens_and_sessions_are_never_kept_logged_or_sent_back_in_clear() {
         ("/account".to_string(), ("cookie", session.clone())),
         ("/admin/audit.json".to_string(), ("cookie", session.clone())),
         ("/admin/audit.csv".to_string(), ("cookie", session.clone())),
-        ("/api/catalog/v1".to_string(), ("X-App-Token", token.clone())),
-        (format!("/api/catalog/v1?$$app_token={token}"), ("accept", "*/*".into())),
+        (
+            "/api/catalog/v1".to_string(),
+            ("X-App-Token", token.clone()),
+        ),
+        (
+            format!("/api/catalog/v1?$$app_token={token}"),
+            ("accept", "*/*".into()),
+        ),
     ] {
         let mut reply = agent
             .get(format!("{}{path}", server.base))
@@ -954,10 +960,16 @@ fn passwords_tokens_and_sessions_are_never_kept_logged_or_sent_back_in_clear() {
     }
     let account = &bodies[0].1;
     assert!(account.contains("ada@example.org"), "signed in");
-    assert!(account.contains(&format!("{}…", &token[..8])), "the token by its start only");
+    assert!(
+        account.contains(&format!("{}…", &token[..8])),
+        "the token by its start only"
+    );
     drop(server);
     let log = server_log.lock().unwrap().clone();
-    assert!(log.contains("http.path=/account"), "requests are logged: {log}");
+    assert!(
+        log.contains("http.path=/account"),
+        "requests are logged: {log}"
+    );
 
     let secrets = [
         ("the password", password.as_str()),

@@ -70,22 +70,56 @@ pub async fn show_report_form(
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
     let dataset = seen_dataset(&app, &caller, &id).await?;
-    let token = form_token(&app, &caller, &headers);
+    let filled = Filed {
+        kind: String::new(),
+        summary: String::new(),
+        rows: String::new(),
+        email: caller
+            .user
+            .as_ref()
+            .map(|u| u.email.clone())
+            .unwrap_or_default(),
+    };
+    report_form(
+        &app,
+        &caller,
+        &headers,
+        &dataset,
+        filled,
+        Problems::default(),
+    )
+}
+
+/// The report form, filled in as given, with what must change.
+fn report_form(
+    app: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    dataset: &Dataset,
+    filled: Filed,
+    problems: Problems,
+) -> Result<Response, PageError> {
+    let token = form_token(app, caller, headers);
+    let status = if problems.any() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let html = render(
         "report-form.html",
         context! {
-            dataset => Named::of(&dataset),
+            dataset => Named::of(dataset),
             csrf => token.value,
-            kind => "",
-            summary => "",
-            rows => "",
-            email => caller.user.as_ref().map(|u| u.email.clone()).unwrap_or_default(),
+            kind => filled.kind,
+            summary => filled.summary,
+            rows => filled.rows,
+            email => filled.email,
             takedown_days => app.settings.takedown_due_days,
-            has_problems => false,
-            problems => Problems::default(),
+            has_problems => problems.any(),
+            problems,
         },
     )?;
-    Ok(page(StatusCode::OK, html, token.set_cookie))
+    Ok(page(status, html, token.set_cookie))
 }
 
 /// `POST /d/{id}/report`: files the report, tells the reporter how to
@@ -118,22 +152,7 @@ pub async fn file_report(
         problems.email = Some("This does not look like an e-mail address.".into());
     }
     let (Some(kind), false) = (kind, problems.any()) else {
-        let token = form_token(&app, &caller, &headers);
-        let html = render(
-            "report-form.html",
-            context! {
-                dataset => Named::of(&dataset),
-                csrf => token.value,
-                kind => form.kind,
-                summary => form.summary,
-                rows => form.rows,
-                email => form.email,
-                takedown_days => app.settings.takedown_due_days,
-                has_problems => true,
-                problems,
-            },
-        )?;
-        return Ok(page(StatusCode::BAD_REQUEST, html, token.set_cookie));
+        return report_form(&app, &caller, &headers, &dataset, form, problems);
     };
 
     let now = app.clock.now();

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
+use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Method, Request, StatusCode, header};
 use chrono::{DateTime, Duration, Utc};
@@ -78,16 +78,7 @@ impl Server {
             .oneshot(request)
             .await
             .expect("router answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("body reads");
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8(bytes.to_vec()).expect("UTF-8 body"),
-        }
+        Reply::read(response).await
     }
 
     async fn get(&self, peer: &str, uri: &str, headers: &[(&str, &str)]) -> Reply {

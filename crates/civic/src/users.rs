@@ -153,6 +153,9 @@ async fn create(store: &Store, mut new: NewUser, password: &str) -> Result<User,
         Err(e @ StoreError::EmailTaken(_)) => return Err(Failure::Refused(e.into())),
         Err(e) => return Err(e.into()),
     };
+    // The password was printed for someone to hand on: its owner chooses
+    // their own at the first sign-in.
+    store.require_password_change(user.id).await?;
     let entry = NewAuditEntry {
         actor: None,
         action: "user_created",

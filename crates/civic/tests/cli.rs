@@ -677,6 +677,44 @@ fn sign_in_over_http(base: &str, email: &str, password: &str) -> (u16, String, S
     )
 }
 
+/// Chooses a new password on the form a handed-out password leads to;
+/// answers the new session's cookie.
+fn change_password_over_http(base: &str, session: &str, current: &str, new: &str) -> String {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let html = agent
+        .get(format!("{base}/account/password"))
+        .header("cookie", session)
+        .call()
+        .expect("form")
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    let field = "name=\"csrf\" value=\"";
+    let at = html.find(field).expect("csrf field") + field.len();
+    let csrf = &html[at..at + 64];
+    let body = format!("csrf={csrf}&current={}&password={}", enc(current), enc(new));
+    let reply = agent
+        .post(format!("{base}/account/password"))
+        .header("cookie", session)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(body)
+        .expect("change answers");
+    assert_eq!(reply.status().as_u16(), 303);
+    reply
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("civic_session="))
+        .and_then(|v| v.split(';').next())
+        .expect("a new session")
+        .to_string()
+}
+
 #[test]
 fn user_add_makes_an_account_whose_printed_password_signs_in() {
     let dir = tempfile::tempdir().unwrap();
@@ -711,6 +749,21 @@ fn user_add_makes_an_account_whose_printed_password_signs_in() {
         .http_status_as_error(false)
         .build()
         .into();
+    // The printed password leads to the form that replaces it first.
+    let first = ureq::Agent::from(
+        ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build(),
+    )
+    .get(format!("{}/account", server.base))
+    .header("cookie", &session)
+    .call()
+    .expect("account page");
+    assert_eq!(first.status().as_u16(), 303);
+    assert_eq!(first.headers()["location"], "/account/password");
+    let chosen = "my own long steward password";
+    let session = change_password_over_http(&server.base, &session, password, chosen);
     let account = agent
         .get(format!("{}/account", server.base))
         .header("cookie", &session)
@@ -725,8 +778,14 @@ fn user_add_makes_an_account_whose_printed_password_signs_in() {
         "the profile's spelling"
     );
 
-    let (status, _, session) = sign_in_over_http(&server.base, "ada@example.org", "not it at all");
-    assert_eq!((status, session.as_str()), (401, ""));
+    let (status, _, session) = sign_in_over_http(&server.base, "ada@example.org", password);
+    assert_eq!(
+        (status, session.as_str()),
+        (401, ""),
+        "the printed one is gone"
+    );
+    let (status, _, _) = sign_in_over_http(&server.base, "ada@example.org", chosen);
+    assert_eq!(status, 303);
 }
 
 #[test]
@@ -924,6 +983,8 @@ fn passwords_tokens_and_sessions_are_never_kept_logged_or_sent_back_in_clear() {
     let server_log = std::sync::Arc::clone(&server.log);
     let (status, _, session) = sign_in_over_http(&server.base, "ada@example.org", &password);
     assert_eq!(status, 303);
+    let chosen = "Chosen-later-password-77";
+    let session = change_password_over_http(&server.base, &session, &password, chosen);
     let session_secret = session.split_once('=').unwrap().1.to_string();
     assert!(session_secret.len() >= 32, "{session}");
     let wrong = "Wrong-horse-battery-staple-42";
@@ -973,6 +1034,7 @@ fn passwords_tokens_and_sessions_are_never_kept_logged_or_sent_back_in_clear() {
 
     let secrets = [
         ("the password", password.as_str()),
+        ("the chosen password", chosen),
         ("a wrong password", wrong),
         ("the app token", token.as_str()),
         ("the session secret", session_secret.as_str()),

@@ -182,6 +182,7 @@ mod tests {
             departments: departments.iter().map(|d| d.to_string()).collect(),
             created_at: chrono::Utc::now(),
             disabled: false,
+            must_change_password: false,
         }
     }
 

@@ -62,6 +62,9 @@ pub struct User {
     pub departments: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub disabled: bool,
+    /// The password was handed to its owner, who must choose their own
+    /// before doing anything else.
+    pub must_change_password: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -189,9 +192,20 @@ impl Store {
         Ok(users)
     }
 
+    /// Sets a password the owner chose, which ends any need to change it.
     pub async fn set_password(&self, user_id: i64, password_hash: &str) -> Result<()> {
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        sqlx::query("UPDATE users SET password_hash = ?, must_change_password = 0 WHERE id = ?")
             .bind(password_hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks an account whose password was handed to its owner: they must
+    /// choose their own at their next sign-in.
+    pub async fn require_password_change(&self, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE users SET must_change_password = 1 WHERE id = ?")
             .bind(user_id)
             .execute(&self.pool)
             .await?;
@@ -217,6 +231,7 @@ impl Store {
             departments,
             created_at: read_stamp(row, "created_at")?,
             disabled: disabled.is_some(),
+            must_change_password: row.get("must_change_password"),
         })
     }
 

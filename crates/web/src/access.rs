@@ -243,11 +243,25 @@ pub fn is_api(path: &str) -> bool {
 /// Refuses a caller the route's need does not allow: the API answers 401
 /// or 403 in its error shape; a page sends an anonymous visitor to sign in
 /// and shows anyone else a 403 page.
+///
+/// A signed-in person whose password was handed to them chooses their own
+/// before any page that needs an account: they are sent to
+/// `/account/password` (signing out stays open to them).
 pub async fn require(need: Need, request: Request, next: Next) -> Response {
-    let role = request
-        .extensions()
-        .get::<Arc<Caller>>()
-        .and_then(|c| c.role());
+    let caller = request.extensions().get::<Arc<Caller>>();
+    let role = caller.and_then(|c| c.role());
+    let must_change = caller.is_some_and(|c| {
+        c.csrf_token.is_some() && c.user.as_ref().is_some_and(|u| u.must_change_password)
+    });
+    let path = request.uri().path();
+    if must_change
+        && need != Need::Anyone
+        && !is_api(path)
+        && path != "/account/password"
+        && !path.starts_with("/signout")
+    {
+        return Redirect::to("/account/password").into_response();
+    }
     if need.allows(role) {
         return next.run(request).await;
     }

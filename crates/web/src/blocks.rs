@@ -193,6 +193,7 @@ mod tests {
             departments: Vec::new(),
             created_at: Utc::now(),
             disabled: false,
+            must_change_password: false,
         });
         caller.token = token.map(|(id, user_id)| AppToken {
             id,

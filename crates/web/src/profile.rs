@@ -84,6 +84,11 @@ impl Profile {
         Ok(profile)
     }
 
+    /// The city's zone, which [`Profile::parse`] has checked.
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.city.time_zone.parse().unwrap_or(chrono_tz::UTC)
+    }
+
     /// The department as the profile spells it, matched in any case.
     pub fn department(&self, name: &str) -> Option<&str> {
         self.departments

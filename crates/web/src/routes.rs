@@ -180,6 +180,20 @@ pub fn table() -> Vec<Route> {
         ),
         route(
             get_.clone(),
+            "/account/password",
+            SignedIn,
+            "/account/password",
+            get(pages::show_change),
+        ),
+        route(
+            post_.clone(),
+            "/account/password",
+            SignedIn,
+            "/account/password",
+            post(pages::change_password),
+        ),
+        route(
+            get_.clone(),
             "/password/forgot",
             Anyone,
             "/password/forgot",

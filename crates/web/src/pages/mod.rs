@@ -36,7 +36,9 @@ pub use desk::{
 };
 pub use home::show_home;
 pub use oidc::{finish_provider_sign_in, sign_in_with_provider};
-pub use password::{reset_password, send_link, show_forgot, show_reset};
+pub use password::{
+    change_password, reset_password, send_link, show_change, show_forgot, show_reset,
+};
 pub use render::PageError;
 pub use signin::{show_signin, show_signup, sign_in, sign_out, sign_out_everywhere, sign_up};
 pub use terms::{show_api_terms, show_privacy, show_records_help, show_terms};

@@ -11,19 +11,20 @@ use std::sync::Arc;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::TimeDelta;
 use minijinja::context;
 use serde::Deserialize;
 use serde_json::json;
 use store::NewAuditEntry;
 
+use super::account::signed_in;
 use super::param;
 use super::render::{PageError, render};
 use super::signin::{fault, page};
 use crate::access::{Caller, new_secret, secret_hash};
 use crate::forms::{Posted, form_token};
-use crate::{ApiError, AppState, credentials};
+use crate::{ApiError, AppState, credentials, sessions};
 
 /// How long an e-mailed link works.
 pub const LINK_LIFETIME: TimeDelta = TimeDelta::hours(1);
@@ -196,4 +197,104 @@ pub async fn reset_password(
 
     let html = render("password-done.html", context! {})?;
     Ok(page(StatusCode::OK, html, None))
+}
+
+#[derive(Deserialize)]
+pub struct Change {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `GET /account/password`: the form to choose a new password, which an
+/// account given a password by someone else sees before anything else.
+pub async fn show_change(Extension(caller): Extension<Arc<Caller>>) -> Result<Response, PageError> {
+    let user = signed_in(&caller)?;
+    change_form(&caller, user.must_change_password, None, StatusCode::OK)
+}
+
+fn change_form(
+    caller: &Caller,
+    required: bool,
+    problem: Option<String>,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let html = render(
+        "password-change.html",
+        context! {
+            section => "account",
+            csrf => caller.csrf_token.clone().unwrap_or_default(),
+            required,
+            problem,
+            min_password => credentials::MIN_PASSWORD_LENGTH,
+        },
+    )?;
+    Ok(page(status, html, None))
+}
+
+/// `POST /account/password`: checks the current password, sets the new
+/// one, and signs the account out of every other browser.
+pub async fn change_password(
+    State(app): State<AppState>,
+    Extension(caller): Extension<Arc<Caller>>,
+    headers: HeaderMap,
+    Posted(form): Posted<Change>,
+) -> Result<Response, PageError> {
+    let user = signed_in(&caller)?;
+    let refuse = |problem: String| {
+        change_form(
+            &caller,
+            user.must_change_password,
+            Some(problem),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let stored = app
+        .store
+        .user_with_password(&user.email)
+        .await
+        .map_err(ApiError::from)?
+        .and_then(|(_, hash)| hash);
+    if !credentials::verify_password(form.current, stored)
+        .await
+        .map_err(fault)?
+    {
+        return refuse("That is not your current password.".into());
+    }
+    if let Some(problem) = credentials::password_problem(&form.password) {
+        return refuse(problem);
+    }
+    let hash = credentials::hash_password(form.password)
+        .await
+        .map_err(fault)?;
+    app.store
+        .set_password(user.id, &hash)
+        .await
+        .map_err(ApiError::from)?;
+    // Every other browser signed in as this account is signed out; this
+    // one starts a new session.
+    let ended = app
+        .store
+        .end_all_sessions(user.id)
+        .await
+        .map_err(ApiError::from)?;
+    let cookie = sessions::start(&app, &headers, user.id).await?;
+    let now = app.clock.now();
+    let entry = NewAuditEntry {
+        actor: Some(user.clone()),
+        action: "password_changed",
+        target: format!("user:{}", user.id),
+        before: Some(json!({ "must_change_password": user.must_change_password })),
+        after: Some(json!({ "must_change_password": false, "sessions_ended": ended })),
+    };
+    app.store
+        .append_audit(entry, now)
+        .await
+        .map_err(ApiError::from)?;
+    let mut response = axum::response::Redirect::to("/account").into_response();
+    response
+        .headers_mut()
+        .append(axum::http::header::SET_COOKIE, cookie);
+    Ok(response)
 }

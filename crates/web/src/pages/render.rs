@@ -83,6 +83,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "desk-item.html",
         include_str!("../../templates/desk-item.html"),
     ),
+    (
+        "password-change.html",
+        include_str!("../../templates/password-change.html"),
+    ),
 ];
 
 fn environment() -> &'static Environment<'static> {
@@ -112,7 +116,7 @@ pub(super) fn render(name: &str, ctx: Value) -> Result<Html<String>, PageError> 
 fn render_for_viewer(name: &str, ctx: Value) -> Result<String, minijinja::Error> {
     let ctx = context! {
         viewer => super::viewer::current(),
-        city => super::viewer::city().as_ref(),
+        city => super::viewer::city(),
         ..ctx
     };
     environment().get_template(name)?.render(ctx)
@@ -231,19 +235,21 @@ pub(super) struct Stamp {
 }
 
 impl Stamp {
+    /// The day of a moment, in the city.
     pub(super) fn date(t: &DateTime<Utc>) -> Stamp {
+        let local = t.with_timezone(&super::viewer::zone());
         Stamp {
-            iso: t.format("%Y-%m-%d").to_string(),
-            text: t.format("%-d %B %Y").to_string(),
+            iso: local.format("%Y-%m-%d").to_string(),
+            text: local.format("%-d %B %Y").to_string(),
         }
     }
 
-    // FIXME: shown in UTC; pages should show the city's zone (the
-    // profile's `city.time_zone`), which needs the zone passed to here.
+    /// A moment as the city's clocks show it: `4 December 2026, 09:30 MST`.
     pub(super) fn time(t: &DateTime<Utc>) -> Stamp {
+        let local = t.with_timezone(&super::viewer::zone());
         Stamp {
-            iso: t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            text: t.format("%-d %B %Y, %H:%M UTC").to_string(),
+            iso: local.to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            text: local.format("%-d %B %Y, %H:%M %Z").to_string(),
         }
     }
 }

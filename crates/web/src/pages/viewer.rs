@@ -20,8 +20,32 @@ use crate::access::{Caller, Need};
 
 tokio::task_local! {
     static VIEWER: Option<Viewer>;
-    /// The city's name from the profile, which every page's header shows.
-    static CITY: Arc<str>;
+    /// The city from the profile: its name, which every page's header
+    /// shows, and its zone, which every time on a page is shown in.
+    static CITY: Arc<Place>;
+}
+
+/// The city a page is about.
+pub(super) struct Place {
+    name: String,
+    zone: chrono_tz::Tz,
+}
+
+impl Place {
+    fn of(app: &AppState) -> Arc<Place> {
+        Arc::new(Place {
+            name: app.profile.city.name.clone(),
+            zone: app.profile.zone(),
+        })
+    }
+
+    fn built_in() -> Arc<Place> {
+        let profile = crate::profile::Profile::aurora();
+        Arc::new(Place {
+            zone: profile.zone(),
+            name: profile.city.name,
+        })
+    }
 }
 
 /// A signed-in person as the header shows them.
@@ -55,23 +79,27 @@ pub async fn remember_viewer(
                 admin: Need::Steward.allows(Some(user.role)),
             })
         });
-    let city: Arc<str> = Arc::from(app.profile.city.name.as_str());
-    CITY.scope(city, VIEWER.scope(viewer, next.run(request)))
+    CITY.scope(Place::of(&app), VIEWER.scope(viewer, next.run(request)))
         .await
 }
 
 /// Runs `f` with the city's name in place, for a page rendered before the
 /// request reaches [`remember_viewer`].
 pub(super) fn in_city<R>(app: &AppState, f: impl FnOnce() -> R) -> R {
-    let city: Arc<str> = Arc::from(app.profile.city.name.as_str());
-    CITY.sync_scope(city, f)
+    CITY.sync_scope(Place::of(app), f)
 }
 
 /// The city's name for the request being answered; the built-in profile's
 /// outside a request.
-pub(super) fn city() -> Arc<str> {
-    CITY.try_with(Arc::clone)
-        .unwrap_or_else(|_| Arc::from(crate::profile::Profile::aurora().city.name.as_str()))
+pub(super) fn city() -> String {
+    CITY.try_with(|place| place.name.clone())
+        .unwrap_or_else(|_| Place::built_in().name.clone())
+}
+
+/// The zone times are shown in: the city's.
+pub(super) fn zone() -> chrono_tz::Tz {
+    CITY.try_with(|place| place.zone)
+        .unwrap_or_else(|_| Place::built_in().zone)
 }
 
 /// The viewer of the request being answered; none outside a request.

@@ -693,3 +693,98 @@ fn without_form_token(html: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+#[tokio::test]
+async fn a_password_handed_out_must_be_changed_before_anything_else() {
+    let app = TestApp::new().await;
+    let handed_out = "handed-out-password-2345";
+    let hash = web::credentials::hash_password(handed_out.to_string())
+        .await
+        .unwrap();
+    let user = app
+        .state
+        .store
+        .create_user(
+            store::NewUser {
+                email: "ana@example.org".into(),
+                name: "Ana".into(),
+                password_hash: Some(hash),
+                role: store::Role::Steward,
+                departments: vec!["Police".into()],
+            },
+            app.state.clock.now(),
+        )
+        .await
+        .unwrap();
+    app.state
+        .store
+        .require_password_change(user.id)
+        .await
+        .unwrap();
+
+    let signed_in = sign_in(&app, "ana@example.org", handed_out, "/desk").await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    let session = sent_back(&set_cookie(&signed_in, "civic_session").unwrap());
+    for page in ["/account", "/desk", "/admin/blocks"] {
+        let reply = get(&app, page, Some(&session)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{page}");
+        assert_eq!(reply.header("location"), "/account/password", "{page}");
+    }
+    assert_eq!(
+        get(&app, "/browse", Some(&session)).await.status,
+        StatusCode::OK
+    );
+    let form = get(&app, "/account/password", Some(&session)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("was given to you"));
+    let csrf = hidden(&form.body, "csrf");
+
+    let change = |current: &'static str, new: &'static str| {
+        let (app, session, csrf) = (&app, session.clone(), csrf.clone());
+        async move {
+            let fields = [
+                ("csrf", csrf.as_str()),
+                ("current", current),
+                ("password", new),
+            ];
+            post(app, "/account/password", Some(&session), &fields).await
+        }
+    };
+    let wrong = change("not-my-password-at-all", "a brand new long password").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("That is not your current password."));
+    let short = change("handed-out-password-2345", "short").await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let done = change("handed-out-password-2345", "a brand new long password").await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.header("location"), "/account");
+    let fresh = sent_back(&set_cookie(&done, "civic_session").unwrap());
+
+    // The old session is over; the new one reaches every page.
+    let old = get(&app, "/account", Some(&session)).await;
+    assert_eq!(old.header("location"), "/signin?next=%2Faccount");
+    assert_eq!(
+        get(&app, "/desk", Some(&fresh)).await.status,
+        StatusCode::OK
+    );
+    let stored = app.state.store.user(user.id).await.unwrap().unwrap();
+    assert!(!stored.must_change_password);
+    assert_eq!(
+        sign_in(&app, "ana@example.org", handed_out, "/account")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let again = sign_in(
+        &app,
+        "ana@example.org",
+        "a brand new long password",
+        "/account",
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let log = app.state.store.audit_log(5, 0).await.unwrap();
+    let entry = log.iter().find(|e| e.action == "password_changed").unwrap();
+    assert_eq!(entry.before.as_ref().unwrap()["must_change_password"], true);
+    assert_eq!(entry.after.as_ref().unwrap()["sessions_ended"], 1);
+}

@@ -87,6 +87,10 @@ async fn a_takedown_is_handled_from_report_to_close() {
     let status = get(&app, path_of(&link), None).await;
     assert_eq!(status.status, StatusCode::OK);
     assert!(status.body.contains("Arrest ids identify people."));
+    assert!(
+        status.body.contains("2 March 2026, 09:00 MST"),
+        "times in the city's zone"
+    );
     let wrong_key = path_of(&link).replace("key=", "key=0");
     assert_eq!(
         get(&app, &wrong_key, None).await.status,

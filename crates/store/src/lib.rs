@@ -10,6 +10,7 @@ mod files;
 mod ids;
 mod model;
 mod reports;
+mod requests;
 
 pub use access::Access;
 pub use accounts::{AppToken, AuditEntry, NewAuditEntry, NewUser, Role, Session, User};
@@ -19,6 +20,10 @@ pub use catalog::{CatalogOrder, CatalogPage, CatalogQuery, Facet};
 pub use ids::{is_dataset_id, random_dataset_id};
 pub use model::{Column, Dataset, Metadata, NewColumn, NewDataset, Visibility};
 pub use reports::{NewReport, Report, ReportFilter, ReportKind, ReportMessage};
+pub use requests::{
+    ClosureDay, LedgerEntry, NewRequest, PublicRequest, RecordsRequest, RequestEvent,
+    RequestFilter, RequestMessage, TimeEntry,
+};
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod blocks;
 mod reports;
+mod requests;
 
 /// A store in a directory of its own, removed when the test ends.
 pub async fn open() -> (store::Store, tempfile::TempDir) {

@@ -10,6 +10,7 @@ mod files;
 mod ids;
 mod model;
 mod reports;
+mod request_files;
 mod requests;
 
 pub use access::Access;
@@ -20,6 +21,7 @@ pub use catalog::{CatalogOrder, CatalogPage, CatalogQuery, Facet};
 pub use ids::{is_dataset_id, random_dataset_id};
 pub use model::{Column, Dataset, Metadata, NewColumn, NewDataset, Visibility};
 pub use reports::{NewReport, Report, ReportFilter, ReportKind, ReportMessage};
+pub use request_files::{FileVisibility, NewRequestFile, RequestChange, RequestFile};
 pub use requests::{
     ClosureDay, LedgerEntry, NewRequest, PublicRequest, RecordsRequest, RequestEvent,
     RequestFilter, RequestMessage, TimeEntry,

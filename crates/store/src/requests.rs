@@ -175,11 +175,14 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
+        // The event as the records crate reads it back.
+        let event = serde_json::json!({ "event": "received", "at": new.received_at });
         sqlx::query(
-            "INSERT INTO request_events (request_id, at, kind, data) VALUES (?, ?, 'received', '{}')",
+            "INSERT INTO request_events (request_id, at, kind, data) VALUES (?, ?, 'received', ?)",
         )
         .bind(id)
         .bind(&received)
+        .bind(event.to_string())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -242,33 +245,30 @@ impl Store {
 
     /// The public log: every request, newest first, as the public may see it.
     pub async fn public_requests(&self, limit: i64, offset: i64) -> Result<Vec<PublicRequest>> {
-        let rows = sqlx::query(
-            "SELECT tracking, received_at, departments, state, closing, public_summary,
-                summary_reviewed_by
-             FROM records_requests ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?",
-        )
+        let rows = sqlx::query(&format!(
+            "{PUBLIC_COLUMNS} ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
+        ))
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let reviewed: Option<i64> = row.get("summary_reviewed_by");
-                let closing = json_column(row, "closing")?;
-                Ok(PublicRequest {
-                    tracking: row.get("tracking"),
-                    received_at: read_stamp(row, "received_at")?,
-                    departments: departments(row)?,
-                    state: row.get("state"),
-                    closing_reason: closing
-                        .as_ref()
-                        .and_then(|c| c.get("reason"))
-                        .and_then(|r| r.as_str())
-                        .map(String::from),
-                    summary: reviewed.and_then(|_| row.get("public_summary")),
-                })
-            })
-            .collect()
+        rows.iter().map(public_from_row).collect()
+    }
+
+    /// One request as the public log shows it.
+    pub async fn public_request(&self, tracking: &str) -> Result<Option<PublicRequest>> {
+        let row = sqlx::query(&format!("{PUBLIC_COLUMNS} WHERE tracking = ?"))
+            .bind(tracking)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(public_from_row).transpose()
+    }
+
+    /// How many requests the public log holds.
+    pub async fn public_request_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM records_requests")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     /// Records an event; answers its id.
@@ -551,6 +551,27 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The only columns the public log reads: never the requester's.
+const PUBLIC_COLUMNS: &str = "SELECT tracking, received_at, departments, state, closing,
+    public_summary, summary_reviewed_by FROM records_requests";
+
+fn public_from_row(row: &SqliteRow) -> Result<PublicRequest> {
+    let reviewed: Option<i64> = row.get("summary_reviewed_by");
+    let closing = json_column(row, "closing")?;
+    Ok(PublicRequest {
+        tracking: row.get("tracking"),
+        received_at: read_stamp(row, "received_at")?,
+        departments: departments(row)?,
+        state: row.get("state"),
+        closing_reason: closing
+            .as_ref()
+            .and_then(|c| c.get("reason"))
+            .and_then(|r| r.as_str())
+            .map(String::from),
+        summary: reviewed.and_then(|_| row.get("public_summary")),
+    })
 }
 
 fn request_from_row(row: &SqliteRow) -> Result<RecordsRequest> {

@@ -26,6 +26,10 @@ impl ManualClock {
         ManualClock(Mutex::new(at))
     }
 
+    pub fn set(&self, at: DateTime<Utc>) {
+        *self.0.lock().expect("clock lock") = at;
+    }
+
     pub fn advance(&self, by: Duration) {
         *self.0.lock().expect("clock lock") += by;
     }

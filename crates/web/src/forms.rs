@@ -93,16 +93,11 @@ where
             .find(|(name, _)| name == CSRF_FIELD)
             .map(|(_, value)| value.as_str());
         if !matches(expected.as_deref(), sent) {
-            return Err(PageError::new(
-                StatusCode::FORBIDDEN,
-                "This form has expired",
-                "The form did not come back with the token of the page it was on, so it \
-                 was not accepted: it may be old, or it may have been sent from another \
-                 site. Go back, reload the page and try again.",
-            ));
+            return Err(expired());
         }
 
-        serde_urlencoded::from_bytes(&body)
+        // Repeated names (a list of checkboxes) fill a list field.
+        serde_html_form::from_bytes(&body)
             .map(Posted)
             .map_err(|e| bad_form(&e.to_string()))
     }
@@ -114,6 +109,23 @@ fn expected_token(request: &Request) -> Option<String> {
         .get::<Arc<Caller>>()
         .and_then(|c| c.csrf_token.clone());
     session.or_else(|| access::cookie(request.headers(), CSRF_COOKIE).filter(|v| is_token(v)))
+}
+
+/// The answer to a form that came back without its page's token.
+pub fn expired() -> PageError {
+    PageError::new(
+        StatusCode::FORBIDDEN,
+        "This form has expired",
+        "The form did not come back with the token of the page it was on, so it was not \
+         accepted: it may be old, or it may have been sent from another site. Go back, \
+         reload the page and try again.",
+    )
+}
+
+/// Whether a token read from a body [`Posted`] does not parse (an upload)
+/// is the signed-in caller's session token.
+pub fn token_matches(caller: &Caller, sent: Option<&str>) -> bool {
+    matches(caller.csrf_token.as_deref(), sent)
 }
 
 fn bad_form(detail: &str) -> PageError {

@@ -15,6 +15,8 @@ pub mod oidc;
 pub mod pages;
 pub mod profile;
 mod recent;
+pub mod records_api;
+pub mod records_desk;
 pub mod routes;
 pub mod sessions;
 pub mod settings;
@@ -54,6 +56,9 @@ pub struct AppState {
     /// The blocks in force, kept in memory so that no request waits on
     /// the database to learn whether its caller is blocked.
     pub blocks: Arc<blocks::Blocks>,
+    /// The law records requests run under: rules with their dates, the
+    /// working-day calendar.
+    pub jurisdiction: Arc<records::jurisdiction::Jurisdiction>,
     recent: Arc<recent::RecentDatasets>,
 }
 
@@ -66,6 +71,7 @@ impl AppState {
             answers: Arc::new(cache::AnswerCache::new(settings.query_cache_mb)),
             recent: Arc::default(),
             blocks: Arc::default(),
+            jurisdiction: Arc::new(records::jurisdiction::Jurisdiction::aurora()),
             clock: Arc::new(clock::SystemClock),
             profile: Arc::new(profile::Profile::aurora()),
             mailer: mail::Mailer::from_settings(&settings)

@@ -3,12 +3,13 @@
 //! need, and the test that walks it under each role can reach them all.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::access::{self, Need};
-use crate::{AppState, catalog, pages, soda, views};
+use crate::{AppState, catalog, pages, records_api, soda, views};
 
 pub struct Route {
     pub method: Method,
@@ -149,6 +150,140 @@ pub fn table() -> Vec<Route> {
             Anyone,
             "/reports/1/reply",
             post(pages::reply_to_report),
+        ),
+        // Records requests, as the public files and follows them (the
+        // requester's page checks the key in its link, or the account).
+        route(
+            get_.clone(),
+            "/requests",
+            Anyone,
+            "/requests",
+            get(pages::show_public_log),
+        ),
+        route(
+            get_.clone(),
+            "/requests/new",
+            Anyone,
+            "/requests/new",
+            get(pages::show_request_form),
+        ),
+        route(
+            post_.clone(),
+            "/requests/new",
+            Anyone,
+            "/requests/new",
+            post(pages::file_request),
+        ),
+        route(
+            get_.clone(),
+            "/requests/{tracking}",
+            Anyone,
+            "/requests/R25-000001?key=0",
+            get(pages::show_own_request),
+        ),
+        route(
+            post_.clone(),
+            "/requests/{tracking}/messages",
+            Anyone,
+            "/requests/R25-000001/messages",
+            post(pages::message_clerk),
+        ),
+        route(
+            get_.clone(),
+            "/requests/{tracking}/files/{file}",
+            Anyone,
+            "/requests/R25-000001/files/1?key=0",
+            get(pages::download_own_file),
+        ),
+        // The clerk's queue and a request's working page; a steward sees
+        // the requests routed to their departments.
+        route(
+            get_.clone(),
+            "/clerk",
+            Staff,
+            "/clerk",
+            get(pages::show_queue),
+        ),
+        route(
+            get_.clone(),
+            "/clerk/{tracking}",
+            Staff,
+            "/clerk/R25-000001",
+            get(pages::show_clerk_request),
+        ),
+        route(
+            post_.clone(),
+            "/clerk/{tracking}",
+            Staff,
+            "/clerk/R25-000001",
+            post(pages::act_on_request),
+        ),
+        route(
+            post_.clone(),
+            "/clerk/{tracking}/files",
+            Staff,
+            "/clerk/R25-000001/files",
+            post(pages::upload_request_file).layer(DefaultBodyLimit::max(
+                pages::FILE_LIMIT_MB * 1024 * 1024 + 64 * 1024,
+            )),
+        ),
+        route(
+            get_.clone(),
+            "/clerk/{tracking}/files/{file}",
+            Staff,
+            "/clerk/R25-000001/files/1",
+            get(pages::download_request_file),
+        ),
+        route(
+            post_.clone(),
+            "/clerk/{tracking}/publish/{file}",
+            Staff,
+            "/clerk/R25-000001/publish/1",
+            post(pages::publish_request_file),
+        ),
+        // The records requests API: the public log and filing for anyone,
+        // a request by its key for its requester, everything for staff.
+        route(
+            get_.clone(),
+            "/api/requests",
+            Anyone,
+            "/api/requests",
+            get(records_api::list),
+        ),
+        route(
+            post_.clone(),
+            "/api/requests",
+            Anyone,
+            "/api/requests",
+            post(records_api::file),
+        ),
+        route(
+            get_.clone(),
+            "/api/requests/queue",
+            Staff,
+            "/api/requests/queue",
+            get(records_api::queue),
+        ),
+        route(
+            get_.clone(),
+            "/api/requests/{tracking}",
+            Anyone,
+            "/api/requests/R25-000001",
+            get(records_api::show),
+        ),
+        route(
+            get_.clone(),
+            "/api/requests/{tracking}/staff",
+            Staff,
+            "/api/requests/R25-000001/staff",
+            get(records_api::staff),
+        ),
+        route(
+            post_.clone(),
+            "/api/requests/{tracking}/actions",
+            Staff,
+            "/api/requests/R25-000001/actions",
+            post(records_api::act),
         ),
         route(
             get_.clone(),

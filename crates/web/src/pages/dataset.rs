@@ -35,6 +35,23 @@ pub async fn show_dataset(
     let rows = table::fetch(&app, &dataset, sort, page_number(&params)).await?;
 
     let base = app.base_url(&headers);
+    // The records requests this dataset was released for.
+    let mut requests = Vec::new();
+    for file in app
+        .store
+        .files_published_as(&dataset.id)
+        .await
+        .map_err(crate::ApiError::from)?
+    {
+        if let Some(request) = app
+            .store
+            .records_request(file.request_id)
+            .await
+            .map_err(crate::ApiError::from)?
+        {
+            requests.push(request.tracking);
+        }
+    }
     render(
         "dataset.html",
         context! {
@@ -43,6 +60,7 @@ pub async fn show_dataset(
             table => Table::new(&dataset, sort, &rows),
             api => Api::new(&base, &dataset, &rows),
             manage => Manage::for_caller(&caller, &dataset),
+            requests,
         },
     )
 }

@@ -6,6 +6,7 @@ mod account;
 mod admin;
 mod blocked;
 mod browse;
+pub mod clerk;
 mod dataset;
 mod dataset_access;
 mod desk;
@@ -13,6 +14,7 @@ mod home;
 mod oidc;
 mod password;
 mod render;
+pub mod requests;
 mod signin;
 mod table;
 mod terms;
@@ -28,6 +30,11 @@ pub use admin::{
 };
 pub use blocked::blocked_page;
 pub use browse::browse_catalog;
+pub use clerk::{
+    FILE_LIMIT_MB, act as act_on_request, download as download_request_file,
+    publish as publish_request_file, show_queue, show_request as show_clerk_request,
+    upload as upload_request_file,
+};
 pub use dataset::show_dataset;
 pub use dataset_access::update_dataset_access;
 pub use desk::{
@@ -40,6 +47,10 @@ pub use password::{
     change_password, reset_password, send_link, show_change, show_forgot, show_reset,
 };
 pub use render::PageError;
+pub use requests::{
+    download_own_file, file_request, message_clerk, show_own_request, show_public_log,
+    show_request_form,
+};
 pub use signin::{show_signin, show_signup, sign_in, sign_out, sign_out_everywhere, sign_up};
 pub use terms::{show_api_terms, show_privacy, show_records_help, show_terms};
 pub use viewer::remember_viewer;

@@ -87,6 +87,31 @@ const TEMPLATES: &[(&str, &str)] = &[
         "password-change.html",
         include_str!("../../templates/password-change.html"),
     ),
+    (
+        "request-form.html",
+        include_str!("../../templates/request-form.html"),
+    ),
+    (
+        "request-filed.html",
+        include_str!("../../templates/request-filed.html"),
+    ),
+    (
+        "clerk-queue.html",
+        include_str!("../../templates/clerk-queue.html"),
+    ),
+    (
+        "clerk-request.html",
+        include_str!("../../templates/clerk-request.html"),
+    ),
+    (
+        "request-status.html",
+        include_str!("../../templates/request-status.html"),
+    ),
+    (
+        "requests-log.html",
+        include_str!("../../templates/requests-log.html"),
+    ),
+    ("_clocks.html", include_str!("../../templates/_clocks.html")),
 ];
 
 fn environment() -> &'static Environment<'static> {

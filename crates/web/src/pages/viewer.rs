@@ -57,6 +57,9 @@ pub(super) struct Viewer {
     csrf: Option<String>,
     /// Stewards and administrators have a desk of reports to work.
     desk: bool,
+    /// Staff work records requests: clerks and administrators all of them,
+    /// stewards those routed to their departments.
+    records: bool,
     /// Stewards and administrators reach the administration pages.
     admin: bool,
 }
@@ -76,6 +79,7 @@ pub async fn remember_viewer(
                 email: user.email.clone(),
                 csrf: caller.csrf_token.clone(),
                 desk: matches!(user.role, store::Role::Steward | store::Role::Admin),
+                records: user.role.is_staff(),
                 admin: Need::Steward.allows(Some(user.role)),
             })
         });

@@ -9,6 +9,7 @@ mod geo;
 mod limits;
 mod oidc;
 mod pages;
+mod requests;
 mod robust;
 mod roles;
 mod soda;

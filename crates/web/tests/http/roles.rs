@@ -99,6 +99,52 @@ async fn every_route_answers_only_the_roles_it_needs() {
         )
         .await
         .expect("report");
+    // Request R25-000001, which the requester's example address opens with
+    // the key `0`.
+    app.state
+        .store
+        .create_request(store::NewRequest {
+            year: 2025,
+            received_at: chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2025, 11, 26, 17, 15, 0)
+                .unwrap(),
+            description: "Snow plough routes".into(),
+            secret_hash: secret_hash("0"),
+            state: "received".into(),
+            ..store::NewRequest::default()
+        })
+        .await
+        .expect("request");
+    // Routed to the stewards' department, with file 1 released to the
+    // requester.
+    let request = app
+        .state
+        .store
+        .request_by_tracking("R25-000001")
+        .await
+        .unwrap()
+        .unwrap();
+    let now = app.state.clock.now();
+    app.state
+        .store
+        .assign_request(request.id, Some("Police"), None, now)
+        .await
+        .unwrap();
+    app.state
+        .store
+        .add_request_file(
+            store::NewRequestFile {
+                request_id: request.id,
+                name: "routes.csv".into(),
+                media_type: "text/csv".into(),
+                content: b"route,ward\nA,IV\n",
+                sha256: String::new(),
+                visibility: store::FileVisibility::Requester,
+                uploaded_by: None,
+            },
+            now,
+        )
+        .await
+        .unwrap();
     let table = web::routes::table();
     assert!(table.len() >= 11, "the table lists every route");
     for route in &table {

@@ -7,35 +7,17 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-
-const BASE = (process.env.CIVIC_URL ?? '').replace(/\/+$/, '');
+import { BASE, launchChromium, signInFirstTime } from './demo.mjs';
 
 let browser;
 
 before(async () => {
-  assert.ok(BASE, 'set CIVIC_URL to a running demo portal');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
 });
-
-/** The first password the demo printed for an account. */
-function demoPassword(email) {
-  const log = process.env.CIVIC_DEMO_LOG;
-  assert.ok(log, 'set CIVIC_DEMO_LOG to the demo\'s output');
-  const line = readFileSync(log, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${email}\t`));
-  assert.ok(line, `the demo printed no password for ${email}`);
-  return line.split('\t')[2].trim();
-}
 
 async function count(context) {
   const reply = await context.request.get(`${BASE}/resource/nypd-hate.json?$select=count(*)`);
@@ -58,19 +40,13 @@ test('a takedown request reaches the steward, who hides the row at once', async 
   const link = (await page.locator('code.secret').textContent()).trim();
   assert.match(link, /\/reports\/\d+\?key=[0-9a-f]+$/);
 
-  const steward = await browser.newContext();
-  const desk = await steward.newPage();
-  await desk.goto(`${BASE}/signin`);
-  const password = demoPassword('steward@demo.civic.local');
-  await desk.getByLabel('E-mail address').fill('steward@demo.civic.local');
-  await desk.getByLabel('Password').fill(password);
-  await desk.getByRole('button', { name: 'Sign in' }).click();
   // The printed password must be replaced before any staff page.
-  await desk.waitForURL(/\/account\/password$/);
-  await desk.getByLabel('Current password').fill(password);
-  await desk.getByLabel('New password').fill('a steward of the demo portal');
-  await desk.getByRole('button', { name: 'Save the password' }).click();
-  await desk.waitForURL(/\/account$/);
+  const desk = await signInFirstTime(
+    browser,
+    'steward@demo.civic.local',
+    'a steward of the demo portal',
+  );
+  const steward = desk.context();
 
   await desk.getByRole('link', { name: 'Desk' }).click();
   await desk.waitForURL(/\/desk$/);

@@ -36,6 +36,12 @@ pub fn settings(global: &Global) -> anyhow::Result<Settings> {
     })?;
     web::mail::Mailer::from_settings(&settings)?;
     web::oidc::Oidc::from_settings(&settings)?;
+    if !settings.digest_at.is_empty() && web::digest::parse_time(&settings.digest_at).is_none() {
+        bail!(
+            "digest_at must be a local time as HH:MM, such as 07:00; found `{}`",
+            settings.digest_at
+        );
+    }
     if settings.max_limit == 0 {
         bail!("max_limit must be at least 1");
     }
@@ -47,5 +53,18 @@ pub fn profile(settings: &Settings) -> anyhow::Result<web::profile::Profile> {
     match &settings.profile {
         Some(path) => Ok(web::profile::Profile::read(path)?),
         None => Ok(web::profile::Profile::aurora()),
+    }
+}
+
+/// The records law profile the settings name, or Aurora's built-in one.
+pub fn records_profile(settings: &Settings) -> anyhow::Result<records::jurisdiction::Jurisdiction> {
+    match &settings.records_profile {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the records profile {}", path.display()))?;
+            records::jurisdiction::Jurisdiction::parse(&text)
+                .with_context(|| format!("the records profile {}", path.display()))
+        }
+        None => Ok(records::jurisdiction::Jurisdiction::aurora()),
     }
 }

@@ -53,6 +53,9 @@ enum Command {
     },
     /// Publish a CSV, JSON or GeoJSON file as a new dataset.
     Load(load::LoadArgs),
+    /// E-mail staff the records requests due soon or overdue, now (the
+    /// server also sends this daily at `digest_at`).
+    Digest,
     /// Manage the accounts of staff and residents.
     User {
         #[command(subcommand)]
@@ -131,6 +134,44 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Load(args) => load::run(&cli.global, &settings, args).await,
         Command::User { command } => users::run(&cli.global, &settings, command).await,
+        Command::Digest => digest(&cli.global, settings).await,
+    }
+}
+
+/// The portal's state over the data folder, with the city's profiles.
+async fn state(global: &Global, settings: web::Settings) -> Result<web::AppState, Failure> {
+    let profile = config::profile(&settings)?;
+    let records = config::records_profile(&settings)?;
+    let store = store::Store::open(&global.data_dir).await?;
+    let state = web::AppState::new(store, settings).with_profile(profile);
+    state.set_jurisdiction(records);
+    web::records_desk::apply_rule_checks(&state)
+        .await
+        .map_err(|e| Failure::Usage(anyhow::anyhow!(e.message)))?;
+    Ok(state)
+}
+
+async fn digest(global: &Global, settings: web::Settings) -> Result<(), Failure> {
+    let state = state(global, settings).await?;
+    let run = web::digest::send(&state)
+        .await
+        .map_err(|e| Failure::Usage(anyhow::anyhow!(e.message)))?;
+    for (to, deadlines) in &run.sent {
+        println!("sent to {to}: {deadlines} deadline(s)");
+    }
+    eprintln!(
+        "digest: {} sent, {} with nothing due soon, {} refused by the mail server",
+        run.sent.len(),
+        run.quiet,
+        run.failed.len()
+    );
+    if run.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Usage(anyhow::anyhow!(
+            "the mail server refused the digest for {}",
+            run.failed.join(", ")
+        )))
     }
 }
 
@@ -151,9 +192,7 @@ async fn serve(
         })?),
         _ => None,
     };
-    let profile = config::profile(&settings)?;
-    let store = store::Store::open(&global.data_dir).await?;
-    let state = web::AppState::new(store, settings).with_profile(profile);
+    let state = state(global, settings).await?;
     let listener = std::net::TcpListener::bind(listen)
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;

@@ -1055,3 +1055,48 @@ fn passwords_tokens_and_sessions_are_never_kept_logged_or_sent_back_in_clear() {
         assert!(!log.contains(secret), "{what} is in the log");
     }
 }
+
+#[test]
+fn the_records_settings_are_checked_and_the_digest_needs_mail() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |envs: &[(&str, &str)], args: &[&str]| {
+        let mut command = civic();
+        command.arg("--data-dir").arg(dir.path());
+        for (k, v) in envs {
+            command.env(k, v);
+        }
+        command.args(args).output().unwrap()
+    };
+    let no_mail = run(&[], &["digest"]);
+    assert_eq!(no_mail.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_mail.stderr).contains("no SMTP server is set"));
+
+    let bad_time = run(&[("CIVIC_DIGEST_AT", "7am")], &["digest"]);
+    assert_eq!(bad_time.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_time.stderr).contains("digest_at must be a local time"));
+
+    // Another jurisdiction is another file; a wrong one is named, key and all.
+    let profile = dir.path().join("records.toml");
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../profiles/aurora-co.records.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        &profile,
+        text.replace(
+            "time_zone = \"America/Denver\"",
+            "time_zone = \"Mars/Olympus\"",
+        ),
+    )
+    .unwrap();
+    let bad_profile = run(
+        &[("CIVIC_RECORDS_PROFILE", profile.to_str().unwrap())],
+        &["digest"],
+    );
+    assert_eq!(bad_profile.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&bad_profile.stderr);
+    assert!(
+        said.contains("records.toml") && said.contains("jurisdiction.time_zone"),
+        "{said}"
+    );
+}

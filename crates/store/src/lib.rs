@@ -24,7 +24,7 @@ pub use reports::{NewReport, Report, ReportFilter, ReportKind, ReportMessage};
 pub use request_files::{FileVisibility, NewRequestFile, RequestChange, RequestFile};
 pub use requests::{
     ClosureDay, LedgerEntry, NewRequest, PublicRequest, RecordsRequest, RequestEvent,
-    RequestFilter, RequestMessage, TimeEntry,
+    RequestFilter, RequestMessage, RuleCheck, TimeEntry,
 };
 
 use std::path::{Path, PathBuf};

@@ -246,7 +246,8 @@ impl Store {
     /// The public log: every request, newest first, as the public may see it.
     pub async fn public_requests(&self, limit: i64, offset: i64) -> Result<Vec<PublicRequest>> {
         let rows = sqlx::query(&format!(
-            "{PUBLIC_COLUMNS} ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
+            "{PUBLIC_COLUMNS} WHERE parent_id IS NULL
+             ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
         ))
         .bind(limit)
         .bind(offset)
@@ -255,20 +256,121 @@ impl Store {
         rows.iter().map(public_from_row).collect()
     }
 
+    /// Splits off a part of a request for one department: the next letter
+    /// (`R25-000123-A`), the same receipt and requester, its own state and
+    /// clocks. Only the whole request has a public face.
+    pub async fn create_request_part(
+        &self,
+        parent_id: i64,
+        department: &str,
+        now: DateTime<Utc>,
+    ) -> Result<RecordsRequest> {
+        let mut tx = self.pool.begin().await?;
+        let (tracking, parts): (String, i64) = sqlx::query_as(
+            "SELECT tracking, (SELECT count(*) FROM records_requests p WHERE p.parent_id = r.id)
+             FROM records_requests r WHERE id = ? AND parent_id IS NULL",
+        )
+        .bind(parent_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| {
+            StoreError::Corrupt(format!("request {parent_id} is not a whole request"))
+        })?;
+        let letter = u8::try_from(parts)
+            .ok()
+            .filter(|n| *n < 26)
+            .map(|n| char::from(b'A' + n))
+            .ok_or_else(|| StoreError::Corrupt(format!("{tracking} has 26 parts already")))?;
+        let part = format!("{tracking}-{letter}");
+        let departments = serde_json::to_string(&[department]).unwrap_or_else(|_| "[]".into());
+        // The part's secret can never match a key: the parent's hash with a
+        // suffix is not a hash of anything.
+        let id = sqlx::query(
+            "INSERT INTO records_requests (tracking, parent_id, received_at, description,
+                records_sought, departments, date_from, date_to, preferred_format,
+                requester_name, requester_email, requester_phone, requester_id, secret_hash,
+                state, assigned_department, updated_at)
+             SELECT ?, id, received_at, description, records_sought, ?, date_from, date_to,
+                preferred_format, requester_name, requester_email, requester_phone,
+                requester_id, secret_hash || ':' || ?, 'triage', ?, ?
+             FROM records_requests WHERE id = ?",
+        )
+        .bind(&part)
+        .bind(&departments)
+        .bind(letter.to_string())
+        .bind(department)
+        .bind(stamp(now))
+        .bind(parent_id)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        // The part counts from the whole request's receipt.
+        sqlx::query(
+            "INSERT INTO request_events (request_id, at, kind, data, actor_id)
+             SELECT ?, at, kind, data, actor_id FROM request_events
+             WHERE request_id = ? AND kind = 'received'",
+        )
+        .bind(id)
+        .bind(parent_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.records_request(id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("request {id} vanished")))
+    }
+
+    /// The parts a request was split into, in letter order.
+    pub async fn request_parts(&self, parent_id: i64) -> Result<Vec<RecordsRequest>> {
+        let rows = sqlx::query("SELECT * FROM records_requests WHERE parent_id = ? ORDER BY id")
+            .bind(parent_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(request_from_row).collect()
+    }
+
+    /// Released requests whose reviewed public summary has `word`, newest
+    /// first: earlier answers a new requester may find enough.
+    pub async fn released_requests_mentioning(
+        &self,
+        word: &str,
+        limit: i64,
+    ) -> Result<Vec<PublicRequest>> {
+        let escaped = word
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let rows = sqlx::query(&format!(
+            "{PUBLIC_COLUMNS} WHERE parent_id IS NULL AND summary_reviewed_by IS NOT NULL
+               AND state IN ('released', 'closed')
+               AND public_summary LIKE '%' || ? || '%' ESCAPE '\\'
+             ORDER BY received_at DESC, id DESC LIMIT ?"
+        ))
+        .bind(escaped)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(public_from_row).collect()
+    }
+
     /// One request as the public log shows it.
     pub async fn public_request(&self, tracking: &str) -> Result<Option<PublicRequest>> {
-        let row = sqlx::query(&format!("{PUBLIC_COLUMNS} WHERE tracking = ?"))
-            .bind(tracking)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "{PUBLIC_COLUMNS} WHERE tracking = ? AND parent_id IS NULL"
+        ))
+        .bind(tracking)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(public_from_row).transpose()
     }
 
     /// How many requests the public log holds.
     pub async fn public_request_count(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM records_requests")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT count(*) FROM records_requests WHERE parent_id IS NULL")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 
     /// Records an event; answers its id.
@@ -625,4 +727,81 @@ fn date_column(row: &SqliteRow, name: &str) -> Result<NaiveDate> {
 fn parse_date(text: &str) -> Result<NaiveDate> {
     text.parse()
         .map_err(|e| StoreError::Corrupt(format!("date `{text}`: {e}")))
+}
+
+/// A rule value an administrator has checked against its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleCheck {
+    pub rule: String,
+    pub from: NaiveDate,
+    pub checked_at: DateTime<Utc>,
+    pub checked_by: Option<i64>,
+}
+
+impl Store {
+    /// Records that a rule value was checked; false when it was already.
+    pub async fn add_rule_check(
+        &self,
+        rule: &str,
+        from: NaiveDate,
+        checked_by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT OR IGNORE INTO rule_checks (rule, from_date, checked_at, checked_by)
+             VALUES (?, ?, ?, ?)",
+        )
+        .bind(rule)
+        .bind(from.to_string())
+        .bind(stamp(now))
+        .bind(checked_by)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn rule_checks(&self) -> Result<Vec<RuleCheck>> {
+        let rows = sqlx::query("SELECT * FROM rule_checks ORDER BY rule, from_date")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(RuleCheck {
+                    rule: row.get("rule"),
+                    from: date_column(row, "from_date")?,
+                    checked_at: read_stamp(row, "checked_at")?,
+                    checked_by: row.get("checked_by"),
+                })
+            })
+            .collect()
+    }
+
+    /// Records that the city confirmed a year's closure days; false when
+    /// it was already.
+    pub async fn confirm_closure_year(
+        &self,
+        year: i32,
+        confirmed_by: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT OR IGNORE INTO closure_years (year, confirmed_at, confirmed_by)
+             VALUES (?, ?, ?)",
+        )
+        .bind(year)
+        .bind(stamp(now))
+        .bind(confirmed_by)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The years whose closure days the city has confirmed.
+    pub async fn confirmed_closure_years(&self) -> Result<Vec<i32>> {
+        Ok(
+            sqlx::query_scalar("SELECT year FROM closure_years ORDER BY year")
+                .fetch_all(&self.pool)
+                .await?,
+        )
+    }
 }

@@ -7,6 +7,7 @@ pub mod cache;
 pub mod catalog;
 pub mod clock;
 pub mod credentials;
+pub mod digest;
 pub mod error;
 mod forms;
 pub mod limits;
@@ -58,7 +59,7 @@ pub struct AppState {
     pub blocks: Arc<blocks::Blocks>,
     /// The law records requests run under: rules with their dates, the
     /// working-day calendar.
-    pub jurisdiction: Arc<records::jurisdiction::Jurisdiction>,
+    jurisdiction: Arc<std::sync::RwLock<Arc<records::jurisdiction::Jurisdiction>>>,
     recent: Arc<recent::RecentDatasets>,
 }
 
@@ -71,7 +72,9 @@ impl AppState {
             answers: Arc::new(cache::AnswerCache::new(settings.query_cache_mb)),
             recent: Arc::default(),
             blocks: Arc::default(),
-            jurisdiction: Arc::new(records::jurisdiction::Jurisdiction::aurora()),
+            jurisdiction: Arc::new(std::sync::RwLock::new(Arc::new(
+                records::jurisdiction::Jurisdiction::aurora(),
+            ))),
             clock: Arc::new(clock::SystemClock),
             profile: Arc::new(profile::Profile::aurora()),
             mailer: mail::Mailer::from_settings(&settings)
@@ -90,6 +93,17 @@ impl AppState {
                 .map(Arc::new),
             settings: Arc::new(settings),
         }
+    }
+
+    /// The law records requests run under, as it stands now.
+    pub fn jurisdiction(&self) -> Arc<records::jurisdiction::Jurisdiction> {
+        Arc::clone(&self.jurisdiction.read().expect("jurisdiction lock"))
+    }
+
+    /// Replaces the law records requests run under: another profile, or
+    /// the same with a value an administrator has checked.
+    pub fn set_jurisdiction(&self, jurisdiction: records::jurisdiction::Jurisdiction) {
+        *self.jurisdiction.write().expect("jurisdiction lock") = Arc::new(jurisdiction);
     }
 
     /// The same state serving another city's profile.
@@ -233,6 +247,7 @@ async fn log_request(request: Request, next: Next) -> Response {
 
 /// Serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    tokio::spawn(digest::run_daily(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
@@ -252,6 +267,7 @@ pub async fn serve_tls(
     listener: std::net::TcpListener,
     config: TlsConfig,
 ) -> std::io::Result<()> {
+    tokio::spawn(digest::run_daily(state.clone()));
     let handle = axum_server::Handle::new();
     let stopping = handle.clone();
     tokio::spawn(async move {

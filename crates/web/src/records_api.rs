@@ -33,16 +33,18 @@ fn number(params: &[(String, String)], key: &str, default: i64) -> Result<i64, A
     }
 }
 
-fn public_json(app: &AppState, r: &store::PublicRequest) -> Value {
-    json!({
+async fn public_json(app: &AppState, r: &store::PublicRequest) -> Result<Value, ApiError> {
+    let files = desk::public_files(app, &r.tracking).await?;
+    Ok(json!({
         "tracking": r.tracking,
         "received_at": r.received_at,
-        "received_on": r.received_at.with_timezone(&app.jurisdiction.zone).date_naive(),
+        "received_on": r.received_at.with_timezone(&app.jurisdiction().zone).date_naive(),
         "departments": r.departments,
         "state": r.state,
         "closing_reason": r.closing_reason,
         "summary": r.summary,
-    })
+        "files": files,
+    }))
 }
 
 /// `GET /api/requests`: the public log, newest first, paged.
@@ -54,7 +56,10 @@ pub async fn list(
     let offset = number(&params, "offset", 0)?;
     let total = app.store.public_request_count().await?;
     let page = app.store.public_requests(limit, offset).await?;
-    let requests: Vec<Value> = page.iter().map(|r| public_json(&app, r)).collect();
+    let mut requests: Vec<Value> = Vec::with_capacity(page.len());
+    for r in &page {
+        requests.push(public_json(&app, r).await?);
+    }
     Ok(Json(json!({
         "total": total,
         "limit": limit,
@@ -73,13 +78,7 @@ pub async fn file(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let filing: Filing = serde_json::from_slice(&body).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "request.bad_filing",
-            format!("the body is not a request as JSON: {e}"),
-        )
-    })?;
+    let filing = read_filing(&body)?;
     let checked = check_filing(&app, &filing).map_err(|problems| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -88,11 +87,13 @@ pub async fn file(
         )
         .with_data(serde_json::to_value(&problems).unwrap_or(Value::Null))
     })?;
-    let filer = if caller.token.is_some() {
-        (*caller).clone()
-    } else {
-        Caller::anonymous(caller.address)
-    };
+    // The token's own account, even when a session cookie came along and
+    // the caller is the session's person.
+    let mut filer = Caller::anonymous(caller.address);
+    if let Some(token) = &caller.token {
+        filer.user = app.store.user(token.user_id).await?;
+        filer.token = Some(token.clone());
+    }
     let filed = desk::file(&app, &filer, checked, &headers).await?;
     Ok((
         StatusCode::CREATED,
@@ -105,6 +106,36 @@ pub async fn file(
         })),
     )
         .into_response())
+}
+
+/// A filing as JSON. A field sent as `null` is a field left out, as JSON
+/// clients write them; a field the form does not have is refused by name
+/// rather than dropped, so a misspelt `department` is not silently lost.
+fn read_filing(body: &[u8]) -> Result<Filing, ApiError> {
+    let bad = |message: String| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "request.bad_filing",
+            format!("the body is not a request as JSON: {message}"),
+        )
+    };
+    let mut value: Value = serde_json::from_slice(body).map_err(|e| bad(e.to_string()))?;
+    if let Value::Object(fields) = &mut value {
+        fields.retain(|_, v| !v.is_null());
+        let known = serde_json::to_value(Filing::default()).unwrap_or_default();
+        let known: Vec<&str> = known
+            .as_object()
+            .map(|o| o.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        if let Some(unknown) = fields.keys().find(|k| !known.contains(&k.as_str())) {
+            let message = format!(
+                "unknown field `{unknown}`, expected one of {}",
+                known.join(", ")
+            );
+            return Err(bad(message).with_data(json!({ "field": unknown })));
+        }
+    }
+    serde_json::from_value(value).map_err(|e| bad(e.to_string()))
 }
 
 /// `GET /api/requests/{tracking}`: with the key from the requester's link,
@@ -134,7 +165,7 @@ pub async fn show(
         .public_request(&tracking)
         .await?
         .ok_or_else(|| not_found(&tracking))?;
-    Ok(Json(public_json(&app, &public)).into_response())
+    Ok(Json(public_json(&app, &public).await?).into_response())
 }
 
 fn not_found(tracking: &str) -> ApiError {
@@ -178,7 +209,14 @@ pub async fn act(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    if caller.token.is_none() {
+    // An app token vouches for its own account only: sent with another
+    // person's session cookie, the action would be the session's, and the
+    // session's form token is asked for as from any page.
+    let by_token = caller
+        .token
+        .as_ref()
+        .is_some_and(|t| caller.user.as_ref().is_some_and(|u| u.id == t.user_id));
+    if !by_token {
         let sent = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
         if !crate::forms::token_matches(&caller, sent) {
             return Err(ApiError::new(

@@ -79,10 +79,13 @@ pub fn day_words(date: NaiveDate) -> String {
     date.format("%a %-d %b %Y").to_string()
 }
 
-/// The working-day calendar as it stands: the profile's, with the closure
-/// days an administrator added.
+/// The working-day calendar as it stands: the profile's, with the years
+/// the city has confirmed and the closure days an administrator added.
 pub async fn calendar(app: &AppState) -> Result<Calendar, ApiError> {
-    let mut calendar = app.jurisdiction.calendar();
+    let mut calendar = app.jurisdiction().calendar();
+    for year in app.store.confirmed_closure_years().await? {
+        calendar.confirm_year(year);
+    }
     for day in app.store.closure_days().await? {
         let by = day
             .added_by
@@ -91,6 +94,117 @@ pub async fn calendar(app: &AppState) -> Result<Calendar, ApiError> {
         let _ = calendar.add_closure(day.day, &day.reason, &by);
     }
     Ok(calendar)
+}
+
+/// Applies the checks administrators have recorded to the profile's
+/// rules, clearing their `unverified` flags; run at start and after each
+/// check.
+pub async fn apply_rule_checks(app: &AppState) -> Result<(), ApiError> {
+    let mut jurisdiction = (*app.jurisdiction()).clone();
+    for check in app.store.rule_checks().await? {
+        // A check of a value the profile no longer has is kept, unused.
+        let _ = jurisdiction.clear_unverified(&check.rule, check.from);
+    }
+    app.set_jurisdiction(jurisdiction);
+    Ok(())
+}
+
+/// A deadline a new closure day moved.
+#[derive(Debug, Clone, Serialize)]
+pub struct MovedDeadline {
+    pub tracking: String,
+    pub clock: String,
+    pub before: NaiveDate,
+    pub after: NaiveDate,
+    pub before_text: String,
+    pub after_text: String,
+}
+
+/// Closes the offices on one more day: kept, then every open request's
+/// clocks computed again; each deadline that moves is recorded on its
+/// request and in the audit log.
+pub async fn add_closure_day(
+    app: &AppState,
+    caller: &Caller,
+    day: NaiveDate,
+    reason: &str,
+) -> Result<Vec<MovedDeadline>, ApiError> {
+    let now = app.clock.now();
+    let actor = caller.user.as_ref().map(|u| u.id);
+    let before = calendar(app).await?;
+    let mut check = before.clone();
+    check
+        .add_closure(day, reason, "an administrator")
+        .map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "closure.refused",
+                e.to_string(),
+            )
+        })?;
+    app.store.add_closure_day(day, reason, actor, now).await?;
+    let after = calendar(app).await?;
+    let jurisdiction = app.jurisdiction();
+    let mut moved = Vec::new();
+    let open: Vec<String> = records::lifecycle::State::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str().to_string())
+        .collect();
+    let filter = store::RequestFilter {
+        states: open,
+        ..store::RequestFilter::default()
+    };
+    for request in app.store.records_requests(&filter).await? {
+        let events = clock_events(&app.store.request_events(request.id).await?)?;
+        let changes = clock::deadline_changes(&events, &jurisdiction, &before, &after)
+            .map_err(|e| ApiError::internal("request clocks", e))?;
+        if changes.is_empty() {
+            continue;
+        }
+        let listed: Vec<serde_json::Value> = changes
+            .iter()
+            .map(|c| json!({ "clock": c.clock.as_str(), "before": c.before, "after": c.after, "why": c.to_string() }))
+            .collect();
+        app.store
+            .add_request_event(
+                request.id,
+                now,
+                "clock_changed",
+                &json!({ "closure": day, "reason": reason, "clocks": listed }),
+                actor,
+            )
+            .await?;
+        actions::audit(
+            app,
+            caller,
+            "request_clock_changed",
+            &request,
+            Some(json!({ "clocks": changes.iter().map(|c| json!({ "clock": c.clock.as_str(), "due": c.before })).collect::<Vec<_>>() })),
+            Some(json!({ "clocks": changes.iter().map(|c| json!({ "clock": c.clock.as_str(), "due": c.after })).collect::<Vec<_>>(), "closure": day })),
+            now,
+        )
+        .await?;
+        for change in changes {
+            moved.push(MovedDeadline {
+                tracking: request.tracking.clone(),
+                clock: change.clock.to_string(),
+                before: change.before,
+                after: change.after,
+                before_text: day_words(change.before),
+                after_text: day_words(change.after),
+            });
+        }
+    }
+    let entry = NewAuditEntry {
+        actor: caller.user.clone(),
+        action: "closure_day_added",
+        target: format!("closure:{day}"),
+        before: None,
+        after: Some(json!({ "day": day, "reason": reason, "deadlines_moved": moved.len() })),
+    };
+    app.store.append_audit(entry, now).await?;
+    Ok(moved)
 }
 
 /// The clock events among a request's events, as the law reads them.
@@ -110,7 +224,7 @@ pub fn clock_events(events: &[RequestEvent]) -> Result<Vec<Event>, ApiError> {
 pub async fn clocks(app: &AppState, request: &RecordsRequest) -> Result<Clocks, ApiError> {
     let events = clock_events(&app.store.request_events(request.id).await?)?;
     let calendar = calendar(app).await?;
-    clock::compute_clocks(&events, &app.jurisdiction, &calendar)
+    clock::compute_clocks(&events, &app.jurisdiction(), &calendar)
         .map_err(|e| ApiError::internal("request clocks", e))
 }
 
@@ -133,7 +247,7 @@ pub async fn file(
     headers: &HeaderMap,
 ) -> Result<Filed, ApiError> {
     let now = app.clock.now();
-    let year = now.with_timezone(&app.jurisdiction.zone).year();
+    let year = now.with_timezone(&app.jurisdiction().zone).year();
     let secret = new_secret();
     let request = app
         .store
@@ -206,11 +320,11 @@ fn acknowledgement(
     let mut text = format!(
         "The {custodian} of the {city} received your records request on {received}. \
          Its number is {tracking}.\n\n",
-        custodian = app.jurisdiction.custodian,
-        city = app.jurisdiction.name,
+        custodian = app.jurisdiction().custodian,
+        city = app.jurisdiction().name,
         received = request
             .received_at
-            .with_timezone(&app.jurisdiction.zone)
+            .with_timezone(&app.jurisdiction().zone)
             .format("%-d %B %Y at %H:%M %Z"),
         tracking = request.tracking,
     );
@@ -235,7 +349,10 @@ fn acknowledgement(
 #[derive(Debug, Serialize)]
 pub struct RequesterView {
     pub tracking: String,
-    pub state: &'static str,
+    /// The machine name, as the public log and the API give it.
+    pub state: String,
+    /// The state in words.
+    pub state_words: &'static str,
     pub received: String,
     pub description: String,
     pub departments: Vec<String>,
@@ -247,6 +364,16 @@ pub struct RequesterView {
     pub invoice: Option<fees::FeeView>,
     pub balance: Option<String>,
     pub files: Vec<FileView>,
+    /// The parts departments answer, when the request was split.
+    pub parts: Vec<PartView>,
+}
+
+/// A part of a split request as its requester sees it.
+#[derive(Debug, Serialize)]
+pub struct PartView {
+    pub tracking: String,
+    pub department: Option<String>,
+    pub state: &'static str,
 }
 
 /// A released file as its requester sees it.
@@ -256,6 +383,8 @@ pub struct FileView {
     pub name: String,
     pub bytes: i64,
     pub public: bool,
+    /// The request, or the part, it was released for.
+    pub tracking: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -273,7 +402,7 @@ pub async fn requester_view(
 ) -> Result<RequesterView, ApiError> {
     let clocks = clocks(app, request).await?;
     let now = app.clock.now();
-    let zone = app.jurisdiction.zone;
+    let zone = app.jurisdiction().zone;
     let messages = app
         .store
         .request_messages(request.id, false)
@@ -281,7 +410,7 @@ pub async fn requester_view(
         .into_iter()
         .map(|m| MessageView {
             from: if m.author_id.is_some() {
-                app.jurisdiction.custodian.clone()
+                app.jurisdiction().custodian.clone()
             } else {
                 "You".to_string()
             },
@@ -305,30 +434,39 @@ pub async fn requester_view(
         }
         None => None,
     };
-    // Released files only once the records are released.
-    let released = matches!(request.state.as_str(), "released" | "closed" | "reopened");
-    let files = if released {
-        app.store
-            .request_files(request.id, false)
-            .await?
-            .into_iter()
-            .map(|f| FileView {
-                id: f.id,
-                public: f.visibility == store::FileVisibility::Public,
-                name: f.name,
-                bytes: f.bytes,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // Released files only once the records are released, the parts' too.
+    let parts = app.store.request_parts(request.id).await?;
+    let mut files = Vec::new();
+    for each in std::iter::once(request).chain(parts.iter()) {
+        if matches!(each.state.as_str(), "released" | "closed" | "reopened") {
+            for f in app.store.request_files(each.id, false).await? {
+                files.push(FileView {
+                    id: f.id,
+                    public: f.visibility == store::FileVisibility::Public,
+                    name: f.name,
+                    bytes: f.bytes,
+                    tracking: each.tracking.clone(),
+                });
+            }
+        }
+    }
+    let parts = parts
+        .into_iter()
+        .map(|p| PartView {
+            state: state_words(&p.state),
+            department: p.assigned_department,
+            tracking: p.tracking,
+        })
+        .collect();
     Ok(RequesterView {
         estimate: estimate.as_ref().map(fees::FeeView::of),
         invoice: invoice.as_ref().map(fees::FeeView::of),
         balance,
         files,
+        parts,
         tracking: request.tracking.clone(),
-        state: state_words(&request.state),
+        state: request.state.clone(),
+        state_words: state_words(&request.state),
         received: request
             .received_at
             .with_timezone(&zone)
@@ -426,8 +564,8 @@ pub async fn tell_requester(
     let letter = format!(
         "{body}\n\n{custodian}, {city}\n\nRead every message about request {tracking} on its \
          page, at the link you were given when you filed it.\n",
-        custodian = app.jurisdiction.custodian,
-        city = app.jurisdiction.name,
+        custodian = app.jurisdiction().custodian,
+        city = app.jurisdiction().name,
         tracking = request.tracking,
     );
     match mailer.send(to, subject, letter).await {
@@ -437,4 +575,36 @@ pub async fn tell_requester(
             Ok(false)
         }
     }
+}
+
+/// A file released to the public, as the public log lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicFile {
+    pub name: String,
+    pub bytes: i64,
+    /// Its address on this site.
+    pub url: String,
+}
+
+/// The files released to the public for a request and its parts, once
+/// each is released.
+pub async fn public_files(app: &AppState, tracking: &str) -> Result<Vec<PublicFile>, ApiError> {
+    let Some(request) = app.store.request_by_tracking(tracking).await? else {
+        return Ok(Vec::new());
+    };
+    let parts = app.store.request_parts(request.id).await?;
+    let mut files = Vec::new();
+    for each in std::iter::once(&request).chain(parts.iter()) {
+        if !matches!(each.state.as_str(), "released" | "closed" | "reopened") {
+            continue;
+        }
+        for f in app.store.request_files(each.id, true).await? {
+            files.push(PublicFile {
+                url: format!("/requests/{}/files/{}", each.tracking, f.id),
+                name: f.name,
+                bytes: f.bytes,
+            });
+        }
+    }
+    Ok(files)
 }

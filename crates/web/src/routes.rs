@@ -424,6 +424,20 @@ pub fn table() -> Vec<Route> {
         ),
         route(
             get_.clone(),
+            "/admin/records",
+            Admin,
+            "/admin/records",
+            get(pages::show_records_law),
+        ),
+        route(
+            post_.clone(),
+            "/admin/records",
+            Admin,
+            "/admin/records",
+            post(pages::change_records_law),
+        ),
+        route(
+            get_.clone(),
             "/admin/audit",
             Admin,
             "/admin/audit?action=app_token_created",

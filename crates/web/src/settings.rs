@@ -34,6 +34,14 @@ pub struct Settings {
     /// The city profile (TOML): the city's name and departments. Unset, the
     /// built-in profile of Aurora, Colorado.
     pub profile: Option<std::path::PathBuf>,
+    /// The records law profile (TOML): rules with their dates and
+    /// citations, holidays and closure days. Unset, the built-in profile
+    /// of Aurora, Colorado.
+    pub records_profile: Option<std::path::PathBuf>,
+    /// The local time (in the records profile's zone) the server e-mails
+    /// staff the digest of requests due soon or overdue, as `HH:MM`; empty,
+    /// no digest is sent by the server (`civic digest` still sends one).
+    pub digest_at: String,
     /// Where the portal sends e-mail (password-reset links):
     /// `smtp://host:port` (plain, for a relay on the same machine),
     /// `smtp://host:587?tls=required` (STARTTLS) or `smtps://host:465`, with
@@ -70,6 +78,8 @@ impl Default for Settings {
             token_burst: NonZeroU32::new(600).expect("non-zero"),
             trusted_proxies: Proxies::default(),
             profile: None,
+            records_profile: None,
+            digest_at: "07:00".to_string(),
             smtp_url: None,
             mail_from: "Civic <noreply@localhost>".to_string(),
             takedown_due_days: 3,

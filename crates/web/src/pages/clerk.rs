@@ -39,8 +39,9 @@ pub struct QueueRow {
     pub assigned_department: Option<String>,
     pub state: String,
     pub state_words: &'static str,
-    pub due: Option<String>,
-    pub due_iso: Option<chrono::NaiveDate>,
+    /// The response clock's due date, and in words.
+    pub due: Option<chrono::NaiveDate>,
+    pub due_text: Option<String>,
     pub timeliness: &'static str,
 }
 
@@ -67,7 +68,7 @@ pub async fn queue(
     }
     let wanted_timeliness = param(params, "timeliness");
     let now = app.clock.now();
-    let zone = app.jurisdiction.zone;
+    let zone = app.jurisdiction().zone;
     let mut rows = Vec::new();
     for request in app.store.records_requests(&filter).await? {
         if !may_see(caller, &request) {
@@ -90,19 +91,15 @@ pub async fn queue(
             assigned_department: request.assigned_department.clone(),
             state_words: desk::state_words(&request.state),
             state: request.state.clone(),
-            due: response.map(|c| desk::day_words(c.due)),
-            due_iso: response.map(|c| c.due),
+            due: response.map(|c| c.due),
+            due_text: response.map(|c| desk::day_words(c.due)),
             timeliness,
             tracking: request.tracking,
         });
     }
     // Soonest due first; requests without a running response clock last.
     rows.sort_by(|a, b| {
-        (a.due_iso.is_none(), a.due_iso, &a.tracking).cmp(&(
-            b.due_iso.is_none(),
-            b.due_iso,
-            &b.tracking,
-        ))
+        (a.due.is_none(), a.due, &a.tracking).cmp(&(b.due.is_none(), b.due, &b.tracking))
     });
     Ok(rows)
 }
@@ -190,6 +187,17 @@ pub struct StaffView {
     pub money: Vec<MoneyLine>,
     pub balance: Option<String>,
     pub files: Vec<FileLine>,
+    /// The whole request this is a part of.
+    pub parent: Option<String>,
+    pub parts: Vec<PartLine>,
+}
+
+/// A part of a request split across departments.
+#[derive(Debug, Serialize)]
+pub struct PartLine {
+    pub tracking: String,
+    pub department: Option<String>,
+    pub state: &'static str,
 }
 
 #[derive(Debug, Serialize)]
@@ -261,7 +269,7 @@ pub async fn staff_view(
     request: &RecordsRequest,
 ) -> Result<StaffView, ApiError> {
     desk::audit_requester_view(app, caller, request).await?;
-    let zone = app.jurisdiction.zone;
+    let zone = app.jurisdiction().zone;
     let when = |t: &chrono::DateTime<chrono::Utc>| {
         t.with_timezone(&zone)
             .format("%a %-d %b %Y %H:%M")
@@ -322,7 +330,24 @@ pub async fn staff_view(
             dataset_id: f.dataset_id,
         })
         .collect();
+    let parent = match request.parent_id {
+        Some(id) => app.store.records_request(id).await?.map(|p| p.tracking),
+        None => None,
+    };
+    let parts = app
+        .store
+        .request_parts(request.id)
+        .await?
+        .into_iter()
+        .map(|p| PartLine {
+            state: desk::state_words(&p.state),
+            department: p.assigned_department,
+            tracking: p.tracking,
+        })
+        .collect();
     Ok(StaffView {
+        parent,
+        parts,
         tracking: request.tracking.clone(),
         state: request.state.clone(),
         state_words: desk::state_words(&request.state),
@@ -384,10 +409,41 @@ pub async fn show_request(
         &caller,
         &headers,
         &request,
-        param(&params, "done"),
+        param(&params, "done").and_then(done_words),
         None,
     )
     .await
+}
+
+/// What the page says after an action, by the action's name: fixed words,
+/// so a link cannot make the page say anything else. The figures are in
+/// the page itself.
+fn done_words(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "acknowledge" => "Acknowledged: the request is in triage.",
+        "assign" => "Assigned.",
+        "move" => "The request moved to its new state.",
+        "note" => "The note is kept with the request.",
+        "message" => "The message went to the requester.",
+        "extend" => "The extension and its finding went to the requester.",
+        "log_time" => "The time is logged.",
+        "estimate" => "The fee estimate went to the requester.",
+        "money" => "The money is recorded.",
+        "invoice" => "The final invoice went to the requester.",
+        "release" => "The records are released and the requester told.",
+        "deny" => "The denial and its grounds went to the requester.",
+        "grounds_requested" => "The request for the written grounds is recorded.",
+        "send_grounds" => "The written statement of the grounds went to the requester.",
+        "notice_of_intent" => "The notice of intent is recorded.",
+        "conferred" => "The conferral is recorded.",
+        "agreed_date" => "The date the requester agreed to is recorded.",
+        "restart" => "The request counts from today as a new request; the requester is told.",
+        "close" => "The request is closed.",
+        "summary" => "The public log shows the new summary.",
+        "split" => "The request is split into parts; the requester is told.",
+        "files" => "The files are kept.",
+        _ => return None,
+    })
 }
 
 async fn request_page(
@@ -437,24 +493,38 @@ async fn request_page(
 
 /// Form fields that are numbers, lists or switches in an [`Action`].
 const NUMBER_FIELDS: [&str; 3] = ["minutes", "working_days", "paper_pages"];
+/// Form fields that may repeat, read as a list.
+const LIST_FIELDS: [&str; 1] = ["departments"];
 
 /// A posted form as the JSON an [`Action`] reads: empty fields left out,
 /// numbers as numbers, denial grounds as a list.
 pub fn form_action(fields: &[(String, String)]) -> Result<Action, ApiError> {
     let mut object = Map::new();
-    let mut grounds = Vec::new();
+    // Each ticked ground with the reason typed beside it, even an empty
+    // one, so a ground without a reason is named in the refusal.
+    let grounds: Vec<Value> = fields
+        .iter()
+        .filter(|(name, _)| name == "ground")
+        .map(|(_, key)| {
+            let reason = fields
+                .iter()
+                .find(|(name, _)| name.strip_prefix("reason_") == Some(key.as_str()))
+                .map_or("", |(_, reason)| reason.trim());
+            serde_json::json!({ "exemption": key, "reason": reason })
+        })
+        .collect();
     for (name, value) in fields {
         let value = value.trim();
-        if name == "csrf" || value.is_empty() {
+        if name == "csrf" || name == "ground" || name.starts_with("reason_") || value.is_empty() {
             continue;
         }
-        if let Some(key) = name.strip_prefix("reason_") {
-            if fields.iter().any(|(n, v)| n == "ground" && v == key) {
-                grounds.push(serde_json::json!({ "exemption": key, "reason": value }));
+        if LIST_FIELDS.contains(&name.as_str()) {
+            let list = object
+                .entry(name.clone())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = list {
+                items.push(Value::from(value));
             }
-            continue;
-        }
-        if name == "ground" {
             continue;
         }
         let json = if NUMBER_FIELDS.contains(&name.as_str()) {
@@ -504,12 +574,18 @@ pub async fn act(
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(done) => Ok(Redirect::to(&format!(
-            "/clerk/{}?done={}#top",
-            request.tracking,
-            urlencoding::encode(&done.said)
-        ))
-        .into_response()),
+        Ok(_) => {
+            let name = fields
+                .iter()
+                .find(|(k, _)| k == "action")
+                .map_or("", |(_, v)| v.as_str());
+            Ok(Redirect::to(&format!(
+                "/clerk/{}?done={}#top",
+                request.tracking,
+                urlencoding::encode(name)
+            ))
+            .into_response())
+        }
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
             request_page(
@@ -654,13 +730,8 @@ pub async fn upload(
         .await?;
         names.push(name.clone());
     }
-    let said = format!("Kept {}.", names.join(", "));
-    Ok(Redirect::to(&format!(
-        "/clerk/{}?done={}#files",
-        request.tracking,
-        urlencoding::encode(&said)
-    ))
-    .into_response())
+    tracing::debug!(files = ?names, tracking = %request.tracking, "request files kept");
+    Ok(Redirect::to(&format!("/clerk/{}?done=files#files", request.tracking)).into_response())
 }
 
 /// A file name as given, without any folder and without control

@@ -25,8 +25,8 @@ use axum::response::{IntoResponse, Response};
 
 pub use account::{create_token, revoke_token, show_account};
 pub use admin::{
-    create_block, export_audit_csv, export_audit_json, lift_block, show_admin, show_audit,
-    show_blocks, show_flagged,
+    change_records_law, create_block, export_audit_csv, export_audit_json, lift_block, show_admin,
+    show_audit, show_blocks, show_flagged, show_records_law,
 };
 pub use blocked::blocked_page;
 pub use browse::browse_catalog;

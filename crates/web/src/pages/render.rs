@@ -92,8 +92,8 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/request-form.html"),
     ),
     (
-        "request-filed.html",
-        include_str!("../../templates/request-filed.html"),
+        "admin-records.html",
+        include_str!("../../templates/admin-records.html"),
     ),
     (
         "clerk-queue.html",

@@ -185,8 +185,30 @@ pub async fn show_request_form(
         &headers,
         &filled,
         Problems::default(),
-        Vec::new(),
+        Suggestions::default(),
     )
+}
+
+/// What may already answer a request: published datasets, and earlier
+/// requests released to the public.
+#[derive(Default, Serialize)]
+pub struct Suggestions {
+    datasets: Vec<Summary>,
+    releases: Vec<EarlierRelease>,
+}
+
+impl Suggestions {
+    fn is_empty(&self) -> bool {
+        self.datasets.is_empty() && self.releases.is_empty()
+    }
+}
+
+/// An earlier request whose released records may answer a new one.
+#[derive(Debug, Serialize)]
+struct EarlierRelease {
+    tracking: String,
+    summary: Option<String>,
+    files: Vec<desk::PublicFile>,
 }
 
 fn request_form(
@@ -195,7 +217,7 @@ fn request_form(
     headers: &HeaderMap,
     filled: &Filing,
     problems: Problems,
-    suggestions: Vec<Summary>,
+    suggestions: Suggestions,
 ) -> Result<Response, PageError> {
     let token = form_token(app, caller, headers);
     let status = if problems.any() {
@@ -225,7 +247,9 @@ fn request_form(
             formats,
             has_problems => problems.any(),
             problems,
-            suggestions,
+            has_suggestions => !suggestions.is_empty(),
+            suggestions => suggestions.datasets,
+            releases => suggestions.releases,
             office => &app.profile.records_office,
         },
     )?;
@@ -243,7 +267,14 @@ pub async fn file_request(
     let checked = match check_filing(&app, &form) {
         Ok(checked) => checked,
         Err(problems) => {
-            return request_form(&app, &caller, &headers, &form, *problems, Vec::new());
+            return request_form(
+                &app,
+                &caller,
+                &headers,
+                &form,
+                *problems,
+                Suggestions::default(),
+            );
         }
     };
     if form.confirmed != "1" {
@@ -260,25 +291,22 @@ pub async fn file_request(
         }
     }
     let filed = desk::file(&app, &caller, checked, &headers).await?;
-    let html = render(
-        "request-filed.html",
-        context! {
-            section => "requests",
-            tracking => filed.request.tracking,
-            link => filed.link,
-            clocks => filed.clocks,
-            mailed => filed.mailed,
-        },
-    )?;
-    Ok(page(StatusCode::CREATED, html, None))
+    // After filing, the requester's own page by its link: reloading it
+    // files nothing again.
+    let path = filed
+        .link
+        .find("/requests/")
+        .map_or(filed.link.as_str(), |at| &filed.link[at..]);
+    Ok(Redirect::to(&format!("{path}&filed=1")).into_response())
 }
 
-/// Published datasets whose words match the request's.
+/// Published datasets and earlier public releases whose words match the
+/// request's.
 async fn suggest(
     app: &AppState,
     caller: &Caller,
     checked: &desk::Checked,
-) -> Result<Vec<Summary>, PageError> {
+) -> Result<Suggestions, PageError> {
     let words: Vec<&str> = checked
         .description
         .split(|c: char| !c.is_alphanumeric())
@@ -286,11 +314,30 @@ async fn suggest(
         .take(12)
         .collect();
     if words.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Suggestions::default());
+    }
+    let mut releases: Vec<EarlierRelease> = Vec::new();
+    for word in &words {
+        for earlier in app
+            .store
+            .released_requests_mentioning(word, SUGGESTIONS)
+            .await
+            .map_err(ApiError::from)?
+        {
+            if releases.len() < SUGGESTIONS as usize
+                && releases.iter().all(|r| r.tracking != earlier.tracking)
+            {
+                releases.push(EarlierRelease {
+                    files: desk::public_files(app, &earlier.tracking).await?,
+                    summary: earlier.summary,
+                    tracking: earlier.tracking,
+                });
+            }
+        }
     }
     // Any of the words: a request's phrasing rarely matches a title whole.
     let mut found = Vec::new();
-    for word in words {
+    for word in &words {
         let page = app
             .store
             .search(&CatalogQuery {
@@ -308,7 +355,10 @@ async fn suggest(
             }
         }
     }
-    Ok(found.into_iter().map(|(_, s)| s).collect())
+    Ok(Suggestions {
+        datasets: found.into_iter().map(|(_, s)| s).collect(),
+        releases,
+    })
 }
 
 /// `GET /requests/{tracking}?key=…`: the requester's page.
@@ -323,12 +373,22 @@ pub async fn show_own_request(
     let request = requesters_request(&app, &caller, &tracking, key).await?;
     let view = desk::requester_view(&app, &request).await?;
     let token = form_token(&app, &caller, &headers);
+    // Just filed: the link to keep, in full, with the due date up front.
+    let filed = param(&params, "filed").is_some() && !key.is_empty();
+    let link = format!(
+        "{}/requests/{}?key={key}",
+        app.base_url(&headers),
+        request.tracking
+    );
     let html = render(
         "request-status.html",
         context! {
             section => "requests",
             request => view,
             key,
+            filed,
+            link,
+            mailed => request.requester_email.is_some() && app.mailer.is_some(),
             csrf => token.value,
         },
     )?;
@@ -421,6 +481,7 @@ struct LogEntry {
     state: String,
     closing_reason: Option<String>,
     summary: Option<String>,
+    files: Vec<desk::PublicFile>,
 }
 
 /// `GET /requests`: the public log.
@@ -430,9 +491,11 @@ pub async fn show_public_log(State(app): State<AppState>) -> Result<Response, Pa
         .public_requests(200, 0)
         .await
         .map_err(ApiError::from)?;
-    let entries: Vec<LogEntry> = log
-        .into_iter()
-        .map(|r| LogEntry {
+    let mut entries: Vec<LogEntry> = Vec::with_capacity(log.len());
+    for r in log {
+        let files = desk::public_files(&app, &r.tracking).await?;
+        entries.push(LogEntry {
+            files,
             received: Stamp::date(&r.received_at),
             departments: r.departments.join(", "),
             state: desk::state_words(&r.state).to_string(),
@@ -442,8 +505,8 @@ pub async fn show_public_log(State(app): State<AppState>) -> Result<Response, Pa
                 .map(|c| desk::closing_words(c).to_string()),
             summary: r.summary,
             tracking: r.tracking,
-        })
-        .collect();
+        });
+    }
     let html = render(
         "requests-log.html",
         context! { section => "requests", entries },
@@ -452,24 +515,38 @@ pub async fn show_public_log(State(app): State<AppState>) -> Result<Response, Pa
 }
 
 /// `GET /requests/{tracking}/files/{file}`: a released file, for its
-/// requester (by key or account), or for anyone when it is public.
+/// requester (by key or account), or for anyone when it is public; a part's
+/// files by the whole request's key. Nothing before the release.
 pub async fn download_own_file(
     State(app): State<AppState>,
     Extension(caller): Extension<Arc<Caller>>,
     Path((tracking, file)): Path<(String, i64)>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
+    let missing = || PageError::not_found("File not found", "There is no such file.");
     let key = param(&params, "key").unwrap_or("");
-    if let Ok(request) = requesters_request(&app, &caller, &tracking, key).await {
-        return Ok(super::clerk::file_response(&app, &request, file, false).await?);
-    }
     let request = app
         .store
         .request_by_tracking(&tracking)
         .await
         .map_err(ApiError::from)?
-        .ok_or_else(|| PageError::not_found("File not found", "There is no such file."))?;
-    super::clerk::file_response(&app, &request, file, true)
+        .ok_or_else(missing)?;
+    if !matches!(request.state.as_str(), "released" | "closed" | "reopened") {
+        return Err(missing());
+    }
+    let whole = match request.parent_id {
+        Some(id) => {
+            app.store
+                .records_request(id)
+                .await
+                .map_err(ApiError::from)?
+                .ok_or_else(missing)?
+                .tracking
+        }
+        None => request.tracking.clone(),
+    };
+    let requester = requesters_request(&app, &caller, &whole, key).await.is_ok();
+    super::clerk::file_response(&app, &request, file, !requester)
         .await
-        .map_err(|_| PageError::not_found("File not found", "There is no such file."))
+        .map_err(|_| missing())
 }

@@ -115,6 +115,10 @@ pub enum Action {
     },
     /// The summary the public log shows, written and reviewed by staff.
     Summary { text: String },
+    /// Splits the request into one part per department (`R25-000123-A`,
+    /// ...), each with its own state and clocks; the whole request stays
+    /// its one public face.
+    Split { departments: Vec<String> },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -155,6 +159,7 @@ impl Action {
             Action::Restart { .. } => "request_restart",
             Action::Close { .. } => "request_close",
             Action::Summary { .. } => "request_summary",
+            Action::Split { .. } => "request_split",
         }
     }
 }
@@ -240,7 +245,7 @@ pub async fn apply(
     let actor = caller.user.as_ref().map(|u| u.id);
     let events = clock_events(&app.store.request_events(request.id).await?)?;
     let calendar = calendar(app).await?;
-    let before = clock::compute_clocks(&events, &app.jurisdiction, &calendar)
+    let before = clock::compute_clocks(&events, &app.jurisdiction(), &calendar)
         .map_err(|e| ApiError::internal("request clocks", e))?;
     let audit_name = action.audit_name();
     let name = audit_name.trim_start_matches("request_");
@@ -342,7 +347,8 @@ pub async fn apply(
             finding,
         } => {
             let finding = text("finding of extenuating circumstances", &finding)?;
-            clock::check_extension(&events, &app.jurisdiction, &calendar, now, working_days)
+            response_running(&before, "extended")?;
+            clock::check_extension(&events, &app.jurisdiction(), &calendar, now, working_days)
                 .map_err(|e| refused(e.to_string()))?;
             clock_event = Some(Event::ExtensionFindingSent {
                 at: now,
@@ -367,7 +373,7 @@ pub async fn apply(
             if minutes == 0 || minutes > 24 * 60 {
                 return Err(bad("log between 1 minute and 24 hours at a time"));
             }
-            let zone = app.jurisdiction.zone;
+            let zone = app.jurisdiction().zone;
             let day = worked_on.unwrap_or_else(|| now.with_timezone(&zone).date_naive());
             app.store
                 .add_time_entry(request.id, day, i64::from(minutes), note.trim(), actor)
@@ -592,7 +598,14 @@ pub async fn apply(
             said = "The conferral with the requester is recorded.".to_string();
         }
         Action::AgreedDate { date } => {
-            let zone = app.jurisdiction.zone;
+            response_running(&before, "given a date the requester agreed to")?;
+            if !calendar.is_working_day(date) {
+                return Err(bad(format!(
+                    "{} is not a working day; agree on a day the office is open",
+                    day_words(date)
+                )));
+            }
+            let zone = app.jurisdiction().zone;
             if date <= now.with_timezone(&zone).date_naive() {
                 return Err(bad("the date agreed with the requester is after today"));
             }
@@ -659,6 +672,59 @@ pub async fn apply(
                 super::closing_words(reason.as_str())
             );
         }
+        Action::Split { departments } => {
+            if request.parent_id.is_some() {
+                return Err(refused("a part of a request is not split again"));
+            }
+            if departments.is_empty() {
+                return Err(bad("choose the departments that each answer a part"));
+            }
+            let existing = app.store.request_parts(request.id).await?;
+            let mut made = Vec::new();
+            for department in &departments {
+                let department = known_department(app, department)?;
+                let taken = existing
+                    .iter()
+                    .chain(made.iter())
+                    .any(|p: &RecordsRequest| {
+                        p.assigned_department.as_deref() == Some(&department)
+                    });
+                if taken {
+                    return Err(refused(format!(
+                        "{} has a part for {department} already",
+                        request.tracking
+                    )));
+                }
+                made.push(
+                    app.store
+                        .create_request_part(request.id, &department, now)
+                        .await?,
+                );
+            }
+            let listed: Vec<String> = made
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} ({})",
+                        p.tracking,
+                        p.assigned_department.as_deref().unwrap_or("")
+                    )
+                })
+                .collect();
+            audit_after = json!({ "parts": listed });
+            letter = Some((
+                format!(
+                    "Your records request {}: answered in parts",
+                    request.tracking
+                ),
+                format!(
+                    "Your request is answered by more than one department, each as a part with \
+                     its own number: {}. You follow them all on your request's page.",
+                    listed.join(", ")
+                ),
+            ));
+            said = format!("{} is split into {}.", request.tracking, listed.join(", "));
+        }
         Action::Summary { text: summary } => {
             let summary = text("public summary", &summary)?;
             let reviewer = actor
@@ -682,7 +748,7 @@ pub async fn apply(
     if let Some(event) = clock_event {
         after_events.push(event);
     }
-    let after = clock::compute_clocks(&after_events, &app.jurisdiction, &calendar)
+    let after = clock::compute_clocks(&after_events, &app.jurisdiction(), &calendar)
         .map_err(|e| refused(e.to_string()))?;
     if change.state.is_some() || change.event.is_some() {
         app.store
@@ -752,6 +818,16 @@ pub async fn apply(
     Ok(Done { said, mailed })
 }
 
+/// Refuses what only a request still waiting for its response may have.
+fn response_running(clocks: &clock::Clocks, what: &str) -> Result<(), ApiError> {
+    match clocks.get(clock::ClockName::Response) {
+        Some(c) if c.status == clock::ClockStatus::Running => Ok(()),
+        _ => Err(refused(format!(
+            "the request has had its response, so it is not {what}"
+        ))),
+    }
+}
+
 fn capitalized(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
@@ -797,8 +873,12 @@ fn grounds_statement(
         .map_err(|e| ApiError::internal("tracking number", e))?;
     let denial = Denial {
         tracking,
-        denied_on: now.with_timezone(&app.jurisdiction.zone).date_naive(),
-        custodian: format!("{}, {}", app.jurisdiction.custodian, app.jurisdiction.name),
+        denied_on: now.with_timezone(&app.jurisdiction().zone).date_naive(),
+        custodian: format!(
+            "{}, {}",
+            app.jurisdiction().custodian,
+            app.jurisdiction().name
+        ),
         grounds: grounds
             .iter()
             .map(|g| Ground {
@@ -807,9 +887,12 @@ fn grounds_statement(
             })
             .collect(),
     };
-    GroundsStatement::new(&denial).map_err(|e| {
-        let known: Vec<&str> = exemptions::all().iter().map(|e| e.key).collect();
-        bad(format!("{e}; the library has {}", known.join(", ")))
+    GroundsStatement::new(&denial).map_err(|e| match e {
+        exemptions::GroundsError::UnknownExemption(_) => {
+            let known: Vec<&str> = exemptions::all().iter().map(|e| e.key).collect();
+            bad(format!("{e}; the library has {}", known.join(", ")))
+        }
+        other => bad(other.to_string()),
     })
 }
 

@@ -75,7 +75,7 @@ fn refused(e: impl std::fmt::Display) -> ApiError {
 fn request_date(app: &AppState, request: &RecordsRequest) -> NaiveDate {
     request
         .received_at
-        .with_timezone(&app.jurisdiction.zone)
+        .with_timezone(&app.jurisdiction().zone)
         .date_naive()
 }
 
@@ -116,7 +116,7 @@ pub fn price_estimate(
     let work = Work {
         staff_time: vec![StaffTime::new(
             minutes,
-            &app.jurisdiction.custodian,
+            &app.jurisdiction().custodian,
             "estimated research and retrieval",
         )],
         paper_pages,
@@ -124,7 +124,7 @@ pub fn price_estimate(
         hourly_rate_cents: rate,
         ..Work::default()
     };
-    let estimate = fees::estimate(&app.jurisdiction.fees, date, &work).map_err(refused)?;
+    let estimate = fees::estimate(&app.jurisdiction().fees, date, &work).map_err(refused)?;
     Ok(Priced {
         request_date: date,
         minutes,
@@ -159,7 +159,7 @@ pub async fn price_invoice(
                 .user(id)
                 .await?
                 .map_or_else(|| format!("staff member {id}"), |u| u.name),
-            None => app.jurisdiction.custodian.clone(),
+            None => app.jurisdiction().custodian.clone(),
         };
         let what = if entry.note.is_empty() {
             format!("work on {}", entry.worked_on)
@@ -180,7 +180,7 @@ pub async fn price_invoice(
         hourly_rate_cents: rate.or(estimate.and_then(|e| e.hourly_rate_cents)),
         ..Work::default()
     };
-    let rules = &app.jurisdiction.fees;
+    let rules = &app.jurisdiction().fees;
     let invoice = fees::invoice(rules, date, &work).map_err(refused)?;
     // Without an estimate only the hourly cap limits the fee.
     let limit_base = estimate.map_or(i64::MAX / 1_000, |e| e.total_cents);
@@ -214,7 +214,7 @@ pub async fn latest_priced(
 
 /// The money recorded for a request, as the law's ledger reads it.
 pub fn ledger(app: &AppState, entries: &[store::LedgerEntry]) -> Result<Ledger, ApiError> {
-    let zone = app.jurisdiction.zone;
+    let zone = app.jurisdiction().zone;
     Ledger::from_entries(
         entries
             .iter()
@@ -261,7 +261,7 @@ pub fn estimate_letter(app: &AppState, request: &RecordsRequest, view: &FeeView)
         ));
     }
     let margin = app
-        .jurisdiction
+        .jurisdiction()
         .fees
         .max_over_estimate_percent
         .value_on(request_date(app, request))

@@ -9,6 +9,7 @@ mod geo;
 mod limits;
 mod oidc;
 mod pages;
+mod records_api;
 mod requests;
 mod robust;
 mod roles;

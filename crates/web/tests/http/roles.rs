@@ -131,6 +131,11 @@ async fn every_route_answers_only_the_roles_it_needs() {
         .unwrap();
     app.state
         .store
+        .set_request_state(request.id, "released", None, now)
+        .await
+        .unwrap();
+    app.state
+        .store
         .add_request_file(
             store::NewRequestFile {
                 request_id: request.id,

@@ -8,6 +8,7 @@
 mod audit;
 mod blocks;
 mod flagged;
+mod records;
 
 use std::sync::Arc;
 
@@ -24,13 +25,14 @@ use crate::access::Caller;
 pub use audit::{export_audit_csv, export_audit_json, show_audit};
 pub use blocks::{create_block, lift_block, show_blocks};
 pub use flagged::show_flagged;
+pub use records::{change_records_law, show_records_law};
 
 /// `GET /admin`: the administration pages this account may use.
 pub async fn show_admin(Extension(caller): Extension<Arc<Caller>>) -> Result<Response, PageError> {
     let user = signed_in(&caller)?;
     let html = render(
         "admin.html",
-        context! { section => "admin", audit => user.role == Role::Admin },
+        context! { section => "admin", audit => user.role == Role::Admin, records => user.role == Role::Admin },
     )?;
     Ok(private(html))
 }

@@ -60,6 +60,9 @@ pub enum StoreError {
     Parquet(String),
     #[error("the catalog holds a value it cannot read: {0}")]
     Corrupt(String),
+    /// Someone else changed the same thing first; nothing was kept.
+    #[error("{0}")]
+    Conflict(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -72,14 +72,18 @@ pub struct RequestFile {
 }
 
 /// A change to a request that lands whole or not at all: its new state
-/// (and how it closed), the event that moves its clocks, both at once.
+/// (and how it closed) and the events that record it, at once, and only if
+/// the request is still in the state the change was decided in.
 #[derive(Debug, Clone, Default)]
 pub struct RequestChange {
+    /// The state the change was decided in; when the request is no longer
+    /// in it, nothing is kept and [`StoreError::Conflict`] says so.
+    pub expected_state: Option<String>,
     pub state: Option<String>,
     /// Replaces the closing record when the state is set.
     pub closing: Option<serde_json::Value>,
-    /// The event's kind and its data.
-    pub event: Option<(String, serde_json::Value)>,
+    /// Each event's kind and its data, in order.
+    pub events: Vec<(String, serde_json::Value)>,
 }
 
 impl Store {
@@ -191,21 +195,29 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        if let Some(state) = &change.state {
-            let done = sqlx::query(
-                "UPDATE records_requests SET state = ?, closing = ?, updated_at = ? WHERE id = ?",
-            )
-            .bind(state)
-            .bind(change.closing.as_ref().map(|c| c.to_string()))
-            .bind(stamp(now))
-            .bind(request_id)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::Corrupt(format!("request {request_id} is gone")));
-            }
+        // Taking the write lock first: two changes decided in the same state
+        // cannot both land.
+        let done = sqlx::query(
+            "UPDATE records_requests SET state = coalesce(?, state),
+                closing = CASE WHEN ? IS NULL THEN closing ELSE ? END, updated_at = ?
+             WHERE id = ? AND (? IS NULL OR state = ?)",
+        )
+        .bind(&change.state)
+        .bind(&change.state)
+        .bind(change.closing.as_ref().map(|c| c.to_string()))
+        .bind(stamp(now))
+        .bind(request_id)
+        .bind(&change.expected_state)
+        .bind(&change.expected_state)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::Conflict(format!(
+                "the request changed while this was decided: it is no longer `{}`",
+                change.expected_state.as_deref().unwrap_or("there")
+            )));
         }
-        if let Some((kind, data)) = &change.event {
+        for (kind, data) in &change.events {
             sqlx::query(
                 "INSERT INTO request_events (request_id, at, kind, data, actor_id)
                  VALUES (?, ?, ?, ?, ?)",

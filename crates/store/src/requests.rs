@@ -134,6 +134,8 @@ pub struct RequestFilter {
     /// Only requests routed to this department.
     pub department: Option<String>,
     pub assigned_to: Option<i64>,
+    /// Only the requests this account filed (whole requests, not parts).
+    pub requester_id: Option<i64>,
 }
 
 impl Store {
@@ -237,6 +239,10 @@ impl Store {
         }
         if let Some(user) = filter.assigned_to {
             qb.push(" AND assigned_to = ").push_bind(user);
+        }
+        if let Some(user) = filter.requester_id {
+            qb.push(" AND parent_id IS NULL AND requester_id = ")
+                .push_bind(user);
         }
         qb.push(" ORDER BY received_at, id");
         let rows = qb.build().fetch_all(&self.pool).await?;
@@ -634,6 +640,15 @@ impl Store {
         .bind(added_by)
         .execute(&self.pool)
         .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Takes back a one-off closure day; false when there was none.
+    pub async fn remove_closure_day(&self, day: NaiveDate) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM closure_days WHERE day = ?")
+            .bind(day.to_string())
+            .execute(&self.pool)
+            .await?;
         Ok(done.rows_affected() == 1)
     }
 

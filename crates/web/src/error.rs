@@ -78,7 +78,12 @@ impl ApiError {
 
 impl From<store::StoreError> for ApiError {
     fn from(e: store::StoreError) -> Self {
-        ApiError::internal("catalog", e)
+        match e {
+            store::StoreError::Conflict(message) => {
+                ApiError::new(StatusCode::CONFLICT, "request.changed", message)
+            }
+            other => ApiError::internal("catalog", other),
+        }
     }
 }
 

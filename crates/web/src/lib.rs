@@ -61,6 +61,10 @@ pub struct AppState {
     /// working-day calendar.
     jurisdiction: Arc<std::sync::RwLock<Arc<records::jurisdiction::Jurisdiction>>>,
     recent: Arc<recent::RecentDatasets>,
+    /// One lock per records request: its actions run one at a time, each
+    /// deciding on the request as the one before left it.
+    request_locks:
+        Arc<std::sync::Mutex<std::collections::HashMap<i64, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 impl AppState {
@@ -71,6 +75,7 @@ impl AppState {
             engine: Arc::new(Engine::new(cores)),
             answers: Arc::new(cache::AnswerCache::new(settings.query_cache_mb)),
             recent: Arc::default(),
+            request_locks: Arc::default(),
             blocks: Arc::default(),
             jurisdiction: Arc::new(std::sync::RwLock::new(Arc::new(
                 records::jurisdiction::Jurisdiction::aurora(),
@@ -93,6 +98,18 @@ impl AppState {
                 .map(Arc::new),
             settings: Arc::new(settings),
         }
+    }
+
+    /// Waits for the turn to act on a records request.
+    pub async fn lock_request(&self, id: i64) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = Arc::clone(
+            self.request_locks
+                .lock()
+                .expect("request locks")
+                .entry(id)
+                .or_default(),
+        );
+        lock.lock_owned().await
     }
 
     /// The law records requests run under, as it stands now.

@@ -2,9 +2,10 @@
 //! at a steady rate, so no one client can crowd out the rest.
 //!
 //! Callers without an app token share their address's budget (signed-in
-//! browsers included: a session costs nothing to open, a token is issued
-//! to a named account); a token has a larger budget of its own, wherever
-//! it is sent from. Data APIs and pages spend alike; the stylesheet and
+//! residents' browsers included: a session costs nothing to open, a token
+//! is issued to a named account); a token has a larger budget of its own,
+//! wherever it is sent from, and so has each signed-in staff member, who
+//! often works from the same office address as many others. Data APIs and pages spend alike; the stylesheet and
 //! other `/static/` files do not. The numbers are settings, published on
 //! `/terms/api`, and every answer says where the budget stands in
 //! `RateLimit-*` headers.
@@ -54,6 +55,7 @@ pub struct Limits {
     clock: LimiterClock,
     addresses: Limiter<IpAddr>,
     tokens: Limiter<i64>,
+    staff: Limiter<i64>,
     offenders: Offenders,
     checks: AtomicU64,
 }
@@ -66,6 +68,8 @@ pub enum Key {
     Address(IpAddr),
     /// An app token, by its id.
     Token(i64),
+    /// A signed-in staff member's session, by their account's id.
+    Staff(i64),
 }
 
 impl Key {
@@ -108,6 +112,7 @@ impl Limits {
             trusted: s.trusted_proxies.clone(),
             addresses: limiter(s.anonymous_requests_per_hour, s.anonymous_burst, &clock),
             tokens: limiter(s.token_requests_per_hour, s.token_burst, &clock),
+            staff: limiter(s.staff_requests_per_hour, s.staff_burst, &clock),
             clock,
             offenders: Offenders::default(),
             checks: AtomicU64::new(0),
@@ -120,11 +125,15 @@ impl Limits {
         Arc::new(Limits::new(&app.settings, Arc::clone(&app.clock)))
     }
 
-    /// The budget a request spends: its app token's, or its client's.
+    /// The budget a request spends: its app token's, a signed-in staff
+    /// member's, or its client's.
     pub fn key(&self, caller: &Caller, headers: &HeaderMap) -> Key {
-        match &caller.token {
-            Some(token) => Key::Token(token.id),
-            None => Key::address(client_address(caller.address, headers, &self.trusted)),
+        match (&caller.token, &caller.user) {
+            (Some(token), _) => Key::Token(token.id),
+            (None, Some(user)) if caller.csrf_token.is_some() && user.role.is_staff() => {
+                Key::Staff(user.id)
+            }
+            _ => Key::address(client_address(caller.address, headers, &self.trusted)),
         }
     }
 
@@ -134,6 +143,7 @@ impl Limits {
         let outcome = match key {
             Key::Address(address) => self.addresses.check_key(&address),
             Key::Token(id) => self.tokens.check_key(&id),
+            Key::Staff(id) => self.staff.check_key(&id),
         };
         outcome.map(|state| budget(&state)).map_err(|refused| {
             self.offenders.record(key, self.clock.app_now());
@@ -152,6 +162,8 @@ impl Limits {
             self.addresses.shrink_to_fit();
             self.tokens.retain_recent();
             self.tokens.shrink_to_fit();
+            self.staff.retain_recent();
+            self.staff.shrink_to_fit();
         }
     }
 }
@@ -255,6 +267,9 @@ impl Refusal {
             ),
             Key::Token(_) => format!(
                 "too many requests with this app token; retry in {wait}. The limits are at {TERMS}"
+            ),
+            Key::Staff(_) => format!(
+                "too many requests from this account; retry in {wait}. The limits are at {TERMS}"
             ),
         };
         let error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, "req.rate-limited", message)

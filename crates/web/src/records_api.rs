@@ -88,10 +88,15 @@ pub async fn file(
         .with_data(serde_json::to_value(&problems).unwrap_or(Value::Null))
     })?;
     // The token's own account, even when a session cookie came along and
-    // the caller is the session's person.
+    // the caller is the session's person. Staff filing for someone who
+    // came to the counter or wrote a letter are not its requester.
     let mut filer = Caller::anonymous(caller.address);
     if let Some(token) = &caller.token {
-        filer.user = app.store.user(token.user_id).await?;
+        filer.user = app
+            .store
+            .user(token.user_id)
+            .await?
+            .filter(|u| !u.role.is_staff());
         filer.token = Some(token.clone());
     }
     let filed = desk::file(&app, &filer, checked, &headers).await?;

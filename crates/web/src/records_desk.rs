@@ -129,20 +129,61 @@ pub async fn add_closure_day(
     day: NaiveDate,
     reason: &str,
 ) -> Result<Vec<MovedDeadline>, ApiError> {
+    change_closure_day(app, caller, day, Some(reason)).await
+}
+
+/// Takes back a closure day an administrator added; the deadlines it
+/// moved move back, recorded as when it was added.
+pub async fn remove_closure_day(
+    app: &AppState,
+    caller: &Caller,
+    day: NaiveDate,
+) -> Result<Vec<MovedDeadline>, ApiError> {
+    change_closure_day(app, caller, day, None).await
+}
+
+async fn change_closure_day(
+    app: &AppState,
+    caller: &Caller,
+    day: NaiveDate,
+    reason: Option<&str>,
+) -> Result<Vec<MovedDeadline>, ApiError> {
+    let refused = |message: String| {
+        ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "closure.refused",
+            message,
+        )
+    };
     let now = app.clock.now();
+    let this_year = now.with_timezone(&app.jurisdiction().zone).year();
+    if !(this_year - 1..=this_year + 2).contains(&day.year()) {
+        return Err(refused(format!(
+            "closure days are kept for {} to {}; {day} is outside them",
+            this_year - 1,
+            this_year + 2
+        )));
+    }
     let actor = caller.user.as_ref().map(|u| u.id);
     let before = calendar(app).await?;
-    let mut check = before.clone();
-    check
-        .add_closure(day, reason, "an administrator")
-        .map_err(|e| {
-            ApiError::new(
-                axum::http::StatusCode::BAD_REQUEST,
-                "closure.refused",
-                e.to_string(),
-            )
-        })?;
-    app.store.add_closure_day(day, reason, actor, now).await?;
+    match reason {
+        Some(reason) => {
+            let mut check = before.clone();
+            check
+                .add_closure(day, reason, "an administrator")
+                .map_err(|e| refused(e.to_string()))?;
+            app.store.add_closure_day(day, reason, actor, now).await?;
+        }
+        None => {
+            if !app.store.remove_closure_day(day).await? {
+                return Err(refused(format!(
+                    "{} is not a closure day an administrator added",
+                    day_words(day)
+                )));
+            }
+        }
+    }
+    let reason = reason.unwrap_or("closure taken back");
     let after = calendar(app).await?;
     let jurisdiction = app.jurisdiction();
     let mut moved = Vec::new();
@@ -198,7 +239,11 @@ pub async fn add_closure_day(
     }
     let entry = NewAuditEntry {
         actor: caller.user.clone(),
-        action: "closure_day_added",
+        action: if reason == "closure taken back" {
+            "closure_day_removed"
+        } else {
+            "closure_day_added"
+        },
         target: format!("closure:{day}"),
         before: None,
         after: Some(json!({ "day": day, "reason": reason, "deadlines_moved": moved.len() })),
@@ -403,16 +448,23 @@ pub async fn requester_view(
     let clocks = clocks(app, request).await?;
     let now = app.clock.now();
     let zone = app.jurisdiction().zone;
-    let messages = app
-        .store
-        .request_messages(request.id, false)
-        .await?
+    // The conversation of the whole request and of its parts, in order.
+    let mut kept = Vec::new();
+    for each in std::iter::once(request.clone()).chain(app.store.request_parts(request.id).await?) {
+        for m in app.store.request_messages(each.id, false).await? {
+            let part = (each.id != request.id).then(|| each.tracking.clone());
+            kept.push((m, part));
+        }
+    }
+    kept.sort_by_key(|(m, _)| (m.at, m.id));
+    let custodian = app.jurisdiction().custodian.clone();
+    let messages = kept
         .into_iter()
-        .map(|m| MessageView {
-            from: if m.author_id.is_some() {
-                app.jurisdiction().custodian.clone()
-            } else {
-                "You".to_string()
+        .map(|(m, part)| MessageView {
+            from: match (&part, m.author_id.is_some()) {
+                (Some(part), true) => format!("{custodian}, for part {part}"),
+                (None, true) => custodian.clone(),
+                (_, false) => "You".to_string(),
             },
             at: m
                 .at

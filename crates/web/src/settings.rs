@@ -28,6 +28,11 @@ pub struct Settings {
     pub token_requests_per_hour: NonZeroU32,
     /// How many requests one app token may send at once.
     pub token_burst: NonZeroU32,
+    /// The steady rate one signed-in staff member may keep up, from any
+    /// address (staff often share an office's).
+    pub staff_requests_per_hour: NonZeroU32,
+    /// How many requests one signed-in staff member may send at once.
+    pub staff_burst: NonZeroU32,
     /// Proxies whose `X-Forwarded-For` names the real client (addresses or
     /// CIDR networks); from anyone else the header is ignored.
     pub trusted_proxies: Proxies,
@@ -76,6 +81,8 @@ impl Default for Settings {
             anonymous_burst: NonZeroU32::new(60).expect("non-zero"),
             token_requests_per_hour: NonZeroU32::new(10_000).expect("non-zero"),
             token_burst: NonZeroU32::new(600).expect("non-zero"),
+            staff_requests_per_hour: NonZeroU32::new(10_000).expect("non-zero"),
+            staff_burst: NonZeroU32::new(600).expect("non-zero"),
             trusted_proxies: Proxies::default(),
             profile: None,
             records_profile: None,

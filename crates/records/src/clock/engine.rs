@@ -292,7 +292,7 @@ impl Engine<'_> {
             });
         }
         let max = &response.max;
-        if response.extension_days + working_days > max.value {
+        if response.extension_days.saturating_add(working_days) > max.value {
             return Err(ExtensionRefused::TooLong {
                 asked: working_days,
                 already: response.extension_days,

@@ -184,10 +184,30 @@ async fn account_page(
         .app_tokens(user.id)
         .await
         .map_err(ApiError::from)?;
+    // The records requests this account filed, newest first.
+    let mut requests: Vec<serde_json::Value> = app
+        .store
+        .records_requests(&store::RequestFilter {
+            requester_id: Some(user.id),
+            ..store::RequestFilter::default()
+        })
+        .await
+        .map_err(ApiError::from)?
+        .into_iter()
+        .map(|r| {
+            serde_json::json!({
+                "tracking": r.tracking,
+                "state": crate::records_desk::state_words(&r.state),
+                "received": r.received_at.with_timezone(&app.jurisdiction().zone).format("%-d %b %Y").to_string(),
+            })
+        })
+        .collect();
+    requests.reverse();
     let html = render(
         "account.html",
         context! {
             section => "account",
+            requests,
             email => &user.email,
             name => &user.name,
             role => role_title(user.role),

@@ -43,6 +43,8 @@ pub struct QueueRow {
     pub due: Option<chrono::NaiveDate>,
     pub due_text: Option<String>,
     pub timeliness: &'static str,
+    /// The requester wrote last: a message waits for an answer.
+    pub new_message: bool,
 }
 
 /// The requests a staff member may work on, filtered as asked, with their
@@ -53,6 +55,36 @@ pub async fn queue(
     params: &[(String, String)],
 ) -> Result<Vec<QueueRow>, ApiError> {
     let mut filter = RequestFilter::default();
+    let bad = |what: &str, value: &str, known: String| {
+        ApiError::bad_parameter(
+            what,
+            format!("`{value}` is not a {what}; use one of {known}"),
+        )
+    };
+    if let Some(state) = param(params, "state")
+        && RequestState::parse(state).is_err()
+    {
+        let known: Vec<&str> = RequestState::ALL.iter().map(|s| s.as_str()).collect();
+        return Err(bad("state", state, known.join(", ")));
+    }
+    if let Some(t) = param(params, "timeliness")
+        && !["on_track", "due_soon", "overdue", "extended_on_time"].contains(&t)
+    {
+        return Err(bad(
+            "timeliness",
+            t,
+            "on_track, due_soon, overdue, extended_on_time".into(),
+        ));
+    }
+    if let Some(department) = param(params, "department")
+        && app.profile.department(department).is_none()
+    {
+        return Err(bad(
+            "department",
+            department,
+            "the city's departments".into(),
+        ));
+    }
     if let Some(state) = param(params, "state") {
         filter.states = vec![state.to_string()];
     } else if param(params, "open").is_none_or(|o| o != "0") {
@@ -80,7 +112,14 @@ pub async fn queue(
             continue;
         }
         let response = clocks.get(clock::ClockName::Response);
+        let new_message = app
+            .store
+            .request_messages(request.id, false)
+            .await?
+            .last()
+            .is_some_and(|m| m.author_id.is_none());
         rows.push(QueueRow {
+            new_message,
             received: request
                 .received_at
                 .with_timezone(&zone)
@@ -164,6 +203,7 @@ pub struct StaffView {
     pub state: String,
     pub state_words: &'static str,
     pub received: String,
+    pub received_at: chrono::DateTime<chrono::Utc>,
     pub description: String,
     pub records_sought: String,
     pub departments: Vec<String>,
@@ -352,6 +392,7 @@ pub async fn staff_view(
         state: request.state.clone(),
         state_words: desk::state_words(&request.state),
         received: when(&request.received_at),
+        received_at: request.received_at,
         description: request.description.clone(),
         records_sought: request.records_sought.clone(),
         departments: request.departments.clone(),
@@ -851,6 +892,12 @@ pub async fn publish_file(
         return Err(refused(format!(
             "{} is published already, as {id}",
             file.name
+        )));
+    }
+    if !matches!(request.state.as_str(), "released" | "closed" | "reopened") {
+        return Err(refused(format!(
+            "{} is not released yet; a file is published after its release",
+            request.tracking
         )));
     }
     if file.visibility != FileVisibility::Public {

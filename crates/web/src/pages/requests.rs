@@ -94,9 +94,10 @@ pub fn check_filing(app: &AppState, form: &Filing) -> Result<desk::Checked, Box<
     } else if description.chars().count() > LONGEST_TEXT {
         problems.description = Some(format!("Keep it under {LONGEST_TEXT} characters."));
     }
-    let mut departments = Vec::new();
+    let mut departments: Vec<String> = Vec::new();
     for asked in &form.departments {
         match app.profile.department(asked) {
+            Some(known) if departments.iter().any(|d| d == known) => {}
             Some(known) => departments.push(known.to_string()),
             None => {
                 problems.departments =
@@ -392,7 +393,19 @@ pub async fn show_own_request(
             csrf => token.value,
         },
     )?;
-    Ok(page(StatusCode::OK, html, token.set_cookie))
+    let mut response = page(StatusCode::OK, html, token.set_cookie);
+    // The address carries the key: no cache keeps the page, and no link
+    // followed from it passes the address on.
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(
+        axum::http::header::REFERRER_POLICY,
+        axum::http::HeaderValue::from_static("no-referrer"),
+    );
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -419,8 +432,20 @@ pub async fn message_clerk(
             format!("Write a message of at most {LONGEST_TEXT} characters, then send it again."),
         ));
     }
+    let now = app.clock.now();
     app.store
-        .add_request_message(request.id, None, false, body, app.clock.now())
+        .add_request_message(request.id, None, false, body, now)
+        .await
+        .map_err(ApiError::from)?;
+    // In the request's history too, where staff look for what changed.
+    app.store
+        .add_request_event(
+            request.id,
+            now,
+            "requester_wrote",
+            &serde_json::json!({}),
+            None,
+        )
         .await
         .map_err(ApiError::from)?;
     let back = if form.key.is_empty() {

@@ -69,6 +69,11 @@ pub async fn show_api_terms(State(app): State<AppState>) -> Result<Html<String>,
             s.token_requests_per_hour,
             s.token_burst,
         ),
+        Budget::new(
+            "City staff signed in (per person)",
+            s.staff_requests_per_hour,
+            s.staff_burst,
+        ),
     ];
     render(
         "api-terms.html",

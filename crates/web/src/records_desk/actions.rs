@@ -186,40 +186,51 @@ fn text(what: &str, body: &str) -> Result<String, ApiError> {
     Ok(body.to_string())
 }
 
+/// A short field: at most 300 characters.
+fn short(what: &str, text: &str) -> Result<String, ApiError> {
+    let text = text.trim();
+    if text.chars().count() > 300 {
+        return Err(bad(format!("the {what} is longer than 300 characters")));
+    }
+    Ok(text.to_string())
+}
+
 /// Dollars and cents as staff type them, `41.37` or `$1,041.37`, in cents.
 pub fn parse_cents(text: &str) -> Result<i64, ApiError> {
-    let cleaned: String = text
-        .trim()
-        .trim_start_matches('$')
-        .chars()
-        .filter(|c| *c != ',')
-        .collect();
-    let wrong = || {
-        bad(format!(
-            "`{}` is not an amount; write it as 41.37",
-            text.trim()
-        ))
-    };
-    let (dollars, cents) = match cleaned.split_once('.') {
-        Some((d, c)) if c.len() <= 2 && !c.is_empty() => (d, format!("{c:0<2}")),
+    let written = text.trim();
+    let wrong = || bad(format!("`{written}` is not an amount; write it as 41.37"));
+    let plain = written.strip_prefix('$').unwrap_or(written);
+    let (whole, cents) = match plain.split_once('.') {
+        Some((whole, cents)) if (1..=2).contains(&cents.len()) => (whole, cents),
         Some(_) => return Err(wrong()),
-        None => (cleaned.as_str(), "00".to_string()),
+        None => (plain, ""),
     };
-    if dollars.is_empty() && cents == "00" {
+    // Commas only between groups of three digits: 1,041.37.
+    let groups: Vec<&str> = whole.split(',').collect();
+    let grouped = groups.len() == 1
+        || (!groups[0].is_empty()
+            && groups[0].len() <= 3
+            && groups[1..].iter().all(|g| g.len() == 3));
+    let digits: String = groups.concat();
+    let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if !grouped
+        || (digits.is_empty() && cents.is_empty())
+        || !all_digits(&digits)
+        || !all_digits(cents)
+    {
         return Err(wrong());
     }
-    let dollars: i64 = if dollars.is_empty() {
+    let dollars: i64 = if digits.is_empty() {
         0
     } else {
-        dollars.parse().map_err(|_| wrong())?
+        digits.parse().map_err(|_| wrong())?
     };
-    let cents: i64 = cents.parse().map_err(|_| wrong())?;
-    if dollars < 0 {
-        return Err(wrong());
-    }
+    let cents: i64 = format!("{cents:0<2}").parse().map_err(|_| wrong())?;
     dollars
         .checked_mul(100)
         .and_then(|d| d.checked_add(cents))
+        // At most $100,000,000.00: anything more is a typing slip.
+        .filter(|c| *c <= 10_000_000_000)
         .ok_or_else(wrong)
 }
 
@@ -241,6 +252,14 @@ pub async fn apply(
     request: &RecordsRequest,
     action: Action,
 ) -> Result<Done, ApiError> {
+    // One action at a time on a request, each on the request as it is now.
+    let _turn = app.lock_request(request.id).await;
+    let fresh = app
+        .store
+        .records_request(request.id)
+        .await?
+        .ok_or_else(|| refused("the request is gone"))?;
+    let request = &fresh;
     let now = app.clock.now();
     let actor = caller.user.as_ref().map(|u| u.id);
     let events = clock_events(&app.store.request_events(request.id).await?)?;
@@ -348,6 +367,20 @@ pub async fn apply(
         } => {
             let finding = text("finding of extenuating circumstances", &finding)?;
             response_running(&before, "extended")?;
+            if events
+                .iter()
+                .any(|e| matches!(e, Event::RequesterAgreedTo { .. }))
+            {
+                return Err(refused(
+                    "the requester agreed to a response date; record a new agreement instead \
+                     of an extension",
+                ));
+            }
+            if working_days > 366 {
+                return Err(bad(
+                    "an extension is counted in working days, at most a few",
+                ));
+            }
             clock::check_extension(&events, &app.jurisdiction(), &calendar, now, working_days)
                 .map_err(|e| refused(e.to_string()))?;
             clock_event = Some(Event::ExtensionFindingSent {
@@ -374,11 +407,20 @@ pub async fn apply(
                 return Err(bad("log between 1 minute and 24 hours at a time"));
             }
             let zone = app.jurisdiction().zone;
-            let day = worked_on.unwrap_or_else(|| now.with_timezone(&zone).date_naive());
+            let today = now.with_timezone(&zone).date_naive();
+            let received = request.received_at.with_timezone(&zone).date_naive();
+            let day = worked_on.unwrap_or(today);
+            if day < received || day > today {
+                return Err(bad(format!(
+                    "time is logged for a day between the request's receipt, {}, and today",
+                    day_words(received)
+                )));
+            }
+            let note = short("note", &note)?;
             app.store
-                .add_time_entry(request.id, day, i64::from(minutes), note.trim(), actor)
+                .add_time_entry(request.id, day, i64::from(minutes), &note, actor)
                 .await?;
-            audit_after = json!({ "minutes": minutes, "worked_on": day, "note": note.trim() });
+            audit_after = json!({ "minutes": minutes, "worked_on": day, "note": note });
             said = format!("{minutes} minutes logged on {}.", day_words(day));
         }
         Action::Estimate {
@@ -391,6 +433,14 @@ pub async fn apply(
                 .filter(|r| !r.trim().is_empty())
                 .map(parse_cents)
                 .transpose()?;
+            let ledger = app.store.ledger(request.id).await?;
+            if ledger.iter().any(|e| e.kind == "deposit") {
+                return Err(refused(
+                    "a deposit was paid against the estimate already sent, and the final fee \
+                     is held to that estimate (Aurora City Code 2-148(b)(1)); send the invoice \
+                     when the work is done",
+                ));
+            }
             let priced = price_estimate(app, request, minutes, paper_pages, rate)?;
             let to = if priced.deposit_cents.is_some() {
                 State::AwaitingDeposit
@@ -418,9 +468,9 @@ pub async fn apply(
                 format!("Your records request {}: fee estimate", request.tracking),
                 super::fees::estimate_letter(app, request, &view),
             ));
-            app.store
-                .add_request_event(request.id, now, "fee_estimate", &priced.to_json(), actor)
-                .await?;
+            change
+                .events
+                .push(("fee_estimate".to_string(), priced.to_json()));
             said = match priced.deposit_cents {
                 Some(d) => format!(
                     "The estimate of {} went out with a deposit of {} to pay before work starts.",
@@ -438,29 +488,67 @@ pub async fn apply(
             if cents <= 0 {
                 return Err(bad("record an amount above $0.00"));
             }
+            let note = short("note", &note)?;
             let kind = kind.trim().to_string();
             let state = state_of(request)?;
-            match kind.as_str() {
-                "deposit" => {
-                    // The deposit lets work start.
-                    if state == State::AwaitingDeposit {
-                        change.state = moving(request, State::InProgress)?;
-                    }
-                }
-                "payment" => {
-                    clock_event = Some(Event::PaymentReceived { at: now });
-                }
-                "refund" => {}
+            let entries = app.store.ledger(request.id).await?;
+            let mut ledger = super::fees::ledger(app, &entries)?;
+            let entry_kind = match kind.as_str() {
+                "deposit" => records::fees::EntryKind::Deposit,
+                "payment" => records::fees::EntryKind::Payment,
+                "refund" => records::fees::EntryKind::Refund,
                 other => {
                     return Err(bad(format!(
                         "`{other}` is not a kind of money recorded here: deposit, payment or refund"
                     )));
                 }
+            };
+            ledger
+                .record(records::fees::LedgerEntry {
+                    on: now.with_timezone(&app.jurisdiction().zone).date_naive(),
+                    kind: entry_kind,
+                    cents,
+                    note: note.clone(),
+                })
+                .map_err(|e| refused(e.to_string()))?;
+            match entry_kind {
+                records::fees::EntryKind::Deposit => {
+                    if state != State::AwaitingDeposit {
+                        return Err(refused(format!(
+                            "no deposit is asked for: {} is `{state}`; a deposit is recorded \
+                             while the request waits for it",
+                            request.tracking
+                        )));
+                    }
+                    // The deposit lets work start.
+                    change.state = moving(request, State::InProgress)?;
+                }
+                records::fees::EntryKind::Payment => {
+                    if state != State::AwaitingPayment {
+                        return Err(refused(format!(
+                            "no payment is asked for: {} is `{state}`; a payment is recorded \
+                             once the final invoice has gone out",
+                            request.tracking
+                        )));
+                    }
+                    let invoice = latest_priced(app, request, "invoice")
+                        .await?
+                        .ok_or_else(|| refused("no invoice has gone out"))?;
+                    // The records go out within the transmission period of
+                    // the payment that settles the fee.
+                    if !matches!(
+                        ledger.balance(invoice.total_cents),
+                        records::fees::Balance::Due(_)
+                    ) {
+                        clock_event = Some(Event::PaymentReceived { at: now });
+                    }
+                }
+                _ => {}
             }
             app.store
-                .add_ledger_entry(request.id, now, &kind, cents, note.trim(), actor)
+                .add_ledger_entry(request.id, now, &kind, cents, &note, actor)
                 .await?;
-            audit_after = json!({ "kind": kind, "cents": cents, "note": note.trim() });
+            audit_after = json!({ "kind": kind, "cents": cents, "note": note });
             said = format!("{} {} recorded.", capitalized(&kind), format_cents(cents));
         }
         Action::Invoice {
@@ -472,7 +560,8 @@ pub async fn apply(
                 .filter(|r| !r.trim().is_empty())
                 .map(parse_cents)
                 .transpose()?;
-            let estimate = latest_priced(app, request, "fee_estimate").await?;
+            // The first estimate sent is the one the final fee is held to.
+            let estimate = super::fees::first_priced(app, request, "fee_estimate").await?;
             let priced = price_invoice(app, request, estimate.as_ref(), paper_pages, rate).await?;
             change.state = moving(request, State::AwaitingPayment)?;
             let view = FeeView::of(&priced);
@@ -482,9 +571,9 @@ pub async fn apply(
                 super::fees::invoice_letter(app, request, &view, &ledger),
             ));
             audit_after = priced.to_json();
-            app.store
-                .add_request_event(request.id, now, "invoice", &priced.to_json(), actor)
-                .await?;
+            change
+                .events
+                .push(("invoice".to_string(), priced.to_json()));
             said = format!(
                 "The invoice of {} went out.",
                 format_cents(priced.total_cents)
@@ -538,9 +627,9 @@ pub async fn apply(
                 "grounds": grounds.iter().map(|g| json!({"exemption": g.exemption, "reason": g.reason})).collect::<Vec<_>>(),
                 "sections": statement.sections(),
             });
-            app.store
-                .add_request_event(request.id, now, "denial", &audit_after, actor)
-                .await?;
+            change
+                .events
+                .push(("denial".to_string(), audit_after.clone()));
             letter = Some((
                 format!("Your records request {}: denied", request.tracking),
                 statement.to_string(),
@@ -606,8 +695,11 @@ pub async fn apply(
                 )));
             }
             let zone = app.jurisdiction().zone;
-            if date <= now.with_timezone(&zone).date_naive() {
-                return Err(bad("the date agreed with the requester is after today"));
+            let today = now.with_timezone(&zone).date_naive();
+            if date <= today || date > today + chrono::Days::new(366) {
+                return Err(bad(
+                    "the date agreed with the requester must be after today and within a year",
+                ));
             }
             clock_event = Some(Event::RequesterAgreedTo { date });
             audit_after = json!({ "date": date });
@@ -651,11 +743,56 @@ pub async fn apply(
                 .transpose()?;
             let closing = Closing {
                 reason,
-                holder: filled(holder),
-                public_link: filled(public_link),
+                holder: filled(holder).map(|h| short("holder", &h)).transpose()?,
+                public_link: filled(public_link)
+                    .map(|l| short("public link", &l))
+                    .transpose()?,
                 original,
             };
             closing.validate().map_err(|e| bad(e.to_string()))?;
+            // Some reasons close what an action did first: a denial with
+            // its grounds, a release with its records.
+            let state = state_of(request)?;
+            let needs: Option<&[State]> = match reason {
+                ClosingReason::Denied => {
+                    Some(&[State::Denied, State::NoticeOfIntent, State::Litigation])
+                }
+                ClosingReason::Fulfilled | ClosingReason::PartiallyFulfilled => {
+                    Some(&[State::Released])
+                }
+                ClosingReason::AbandonedNoPayment => {
+                    Some(&[State::AwaitingDeposit, State::AwaitingPayment])
+                }
+                _ => None,
+            };
+            if let Some(states) = needs
+                && !states.contains(&state)
+            {
+                let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+                return Err(refused(format!(
+                    "a request closes as `{reason}` from {}; {} is `{state}`",
+                    names.join(" or "),
+                    request.tracking
+                )));
+            }
+            let mut words = format!(
+                "Your records request {} is closed: {}.",
+                request.tracking,
+                super::closing_words(reason.as_str())
+            );
+            if let Some(holder) = &closing.holder {
+                words.push_str(&format!(" The records you asked for are held by {holder}."));
+            }
+            if let Some(link) = &closing.public_link {
+                words.push_str(&format!(" They are public already, at {link}"));
+            }
+            if let Some(original) = &closing.original {
+                words.push_str(&format!(" It is answered as request {original}."));
+            }
+            letter = Some((
+                format!("Your records request {}: closed", request.tracking),
+                words,
+            ));
             if let Some(original) = &closing.original {
                 let found = app.store.request_by_tracking(&original.to_string()).await?;
                 if found.is_none_or(|r| r.id == request.id) {
@@ -679,25 +816,31 @@ pub async fn apply(
             if departments.is_empty() {
                 return Err(bad("choose the departments that each answer a part"));
             }
+            require_state(
+                request,
+                &[State::Received, State::Triage, State::InProgress],
+            )?;
+            // Every department checked before any part is made.
             let existing = app.store.request_parts(request.id).await?;
-            let mut made = Vec::new();
+            let mut wanted: Vec<String> = Vec::new();
             for department in &departments {
                 let department = known_department(app, department)?;
                 let taken = existing
                     .iter()
-                    .chain(made.iter())
-                    .any(|p: &RecordsRequest| {
-                        p.assigned_department.as_deref() == Some(&department)
-                    });
-                if taken {
+                    .any(|p| p.assigned_department.as_deref() == Some(&department));
+                if taken || wanted.contains(&department) {
                     return Err(refused(format!(
                         "{} has a part for {department} already",
                         request.tracking
                     )));
                 }
+                wanted.push(department);
+            }
+            let mut made = Vec::new();
+            for department in &wanted {
                 made.push(
                     app.store
-                        .create_request_part(request.id, &department, now)
+                        .create_request_part(request.id, department, now)
                         .await?,
                 );
             }
@@ -738,11 +881,12 @@ pub async fn apply(
     }
 
     if let Some(event) = &clock_event {
-        change.event = Some((
+        change.events.push((
             event_kind(event).to_string(),
             serde_json::to_value(event).map_err(|e| ApiError::internal("request event", e))?,
         ));
     }
+    change.expected_state = Some(request.state.clone());
     // The clocks the change leaves, checked before anything is kept.
     let mut after_events = events.clone();
     if let Some(event) = clock_event {
@@ -750,7 +894,7 @@ pub async fn apply(
     }
     let after = clock::compute_clocks(&after_events, &app.jurisdiction(), &calendar)
         .map_err(|e| refused(e.to_string()))?;
-    if change.state.is_some() || change.event.is_some() {
+    if change.state.is_some() || !change.events.is_empty() {
         app.store
             .change_request(request.id, &change, actor, now)
             .await?;
@@ -967,5 +1111,41 @@ pub fn may_act(caller: &Caller, request: &RecordsRequest) -> bool {
             Role::Registered => false,
         },
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_cents;
+
+    #[test]
+    fn amounts_are_read_as_clerks_write_them_and_nothing_else() {
+        for (text, cents) in [
+            ("41.37", 4137),
+            ("$41.37", 4137),
+            ("1,041.37", 104137),
+            ("$12,345,678.9", 1234567890),
+            ("7", 700),
+            (".5", 50),
+            (" 0.05 ", 5),
+        ] {
+            assert_eq!(parse_cents(text).ok(), Some(cents), "{text}");
+        }
+        for text in [
+            "",
+            "-0.5",
+            "-5",
+            "1,2,3",
+            "12.345",
+            "1e9",
+            "5.",
+            "$",
+            "12,34.00",
+            "١٢",
+            "1 000",
+            "999999999999",
+        ] {
+            assert!(parse_cents(text).is_err(), "{text}");
+        }
     }
 }

@@ -212,6 +212,27 @@ pub async fn latest_priced(
     }
 }
 
+/// The first estimate (`fee_estimate`) sent: the one the final fee is
+/// held to.
+pub async fn first_priced(
+    app: &AppState,
+    request: &RecordsRequest,
+    kind: &str,
+) -> Result<Option<Priced>, ApiError> {
+    let first = app
+        .store
+        .request_events(request.id)
+        .await?
+        .into_iter()
+        .find(|e| e.kind == kind);
+    match first {
+        Some(event) => serde_json::from_value(event.data)
+            .map(Some)
+            .map_err(|e| ApiError::internal("a kept fee", e)),
+        None => Ok(None),
+    }
+}
+
 /// The money recorded for a request, as the law's ledger reads it.
 pub fn ledger(app: &AppState, entries: &[store::LedgerEntry]) -> Result<Ledger, ApiError> {
     let zone = app.jurisdiction().zone;

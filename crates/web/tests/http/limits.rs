@@ -354,6 +354,8 @@ async fn the_terms_page_shows_this_portals_numbers() {
         anonymous_burst: n(56),
         token_requests_per_hour: n(9_876),
         token_burst: n(432),
+        staff_requests_per_hour: n(5_432),
+        staff_burst: n(321),
         ..Settings::default()
     })
     .await;
@@ -363,6 +365,7 @@ async fn the_terms_page_shows_this_portals_numbers() {
     for text in [
         "<td>1234</td><td>56</td>",
         "<td>9876</td><td>432</td>",
+        "<td>5432</td><td>321</td>",
         "X-App-Token",
         "$$app_token",
         "429 Too Many Requests",
@@ -419,4 +422,62 @@ async fn concurrent_requests_over_a_socket_get_exactly_the_burst() {
 
     assert_eq!(status_from(address, "127.0.0.3", API).await, 200);
     assert_eq!(status_from(address, "127.0.0.2", API).await, 429);
+}
+
+/// A signed-in session's cookie for a new account with `role`.
+async fn session(server: &Server, role: Role) -> String {
+    let now = noon();
+    let user = server
+        .state
+        .store
+        .create_user(
+            store::NewUser {
+                email: format!("{}-{}@example.org", role.as_str(), new_secret()),
+                name: format!("A {role}"),
+                password_hash: None,
+                role,
+                departments: Vec::new(),
+            },
+            now,
+        )
+        .await
+        .expect("user");
+    let secret = new_secret();
+    server
+        .state
+        .store
+        .create_session(
+            user.id,
+            &secret_hash(&secret),
+            &new_secret(),
+            now,
+            now + chrono::Duration::hours(1),
+        )
+        .await
+        .expect("session");
+    format!("{}={secret}", web::access::SESSION_COOKIE)
+}
+
+#[tokio::test]
+async fn signed_in_staff_spend_their_own_budget_not_their_offices() {
+    let server = Server::new(limited(1, 60)).await;
+    // The office's address has spent its budget.
+    server.get("192.0.2.9", API).await;
+    assert_eq!(
+        server.get("192.0.2.9", API).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // A clerk at the same address works on, from their own budget.
+    let clerk = session(&server, Role::Clerk).await;
+    let served = server
+        .get_with("192.0.2.9", API, &[("Cookie", &clerk)])
+        .await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(budget(&served).0, "600");
+    // A resident signed in from there shares the address's.
+    let resident = session(&server, Role::Registered).await;
+    let refused = server
+        .get_with("192.0.2.9", API, &[("Cookie", &resident)])
+        .await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
 }

@@ -132,6 +132,10 @@ async fn a_request_filed_the_day_before_thanksgiving_is_due_the_next_wednesday()
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let page = get(&app, &link, None).await;
     assert!(page.body.contains("Ward IV only, please."));
+    // The clerk's queue shows a message waits for an answer.
+    let clerk = crate::roles::session_cookie(&app, store::Role::Clerk, &[]).await;
+    let queue = get(&app, "/clerk", Some(&clerk)).await;
+    assert!(queue.body.contains("new message"), "{}", queue.body);
     let empty = post(
         &app,
         "/requests/R25-000001/messages",
@@ -623,8 +627,22 @@ async fn a_request_goes_from_filing_to_release_with_every_letter_mailed() {
     let table = "route,ward,miles\nA,IV,12.5\nB,IV,8\n";
     let kept = upload(&app, &clerk, &csrf, "plow-routes.csv", table).await;
     assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    // Not published before it is released.
     let page = get(&app, "/clerk/R25-000001", Some(&clerk)).await;
-    assert!(page.body.contains("Publish as a dataset"), "{}", page.body);
+    assert!(!page.body.contains("Publish as a dataset"), "{}", page.body);
+    let early = post(
+        &app,
+        "/clerk/R25-000001/publish/1",
+        Some(&clerk),
+        &[
+            ("csrf", &csrf),
+            ("title", "Too soon"),
+            ("department", "Public Works"),
+        ],
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::BAD_REQUEST);
+    assert!(early.body.contains("is not released yet"), "{}", early.body);
     let released = act(
         &app,
         &clerk,
@@ -633,6 +651,8 @@ async fn a_request_goes_from_filing_to_release_with_every_letter_mailed() {
     )
     .await;
     assert_eq!(released.status, StatusCode::SEE_OTHER, "{}", released.body);
+    let page = get(&app, "/clerk/R25-000001", Some(&clerk)).await;
+    assert!(page.body.contains("Publish as a dataset"), "{}", page.body);
     let letters = mail_to(&email);
     assert_eq!(letters.len(), 4, "the release");
     let release = plain(&letters[3]);
@@ -855,6 +875,46 @@ async fn a_closure_day_added_later_moves_open_deadlines_and_says_why() {
         .unwrap();
     let events = app.state.store.request_events(kept.id).await.unwrap();
     assert!(events.iter().any(|e| e.kind == "clock_changed"));
+
+    // Taken back, the day moves the deadlines back; a profile's own day
+    // and a day far off are refused.
+    let taken_back = post(
+        &app,
+        "/admin/records",
+        Some(&admin),
+        &[
+            ("csrf", &csrf),
+            ("action", "remove_closure"),
+            ("date", "2025-12-01"),
+        ],
+    )
+    .await;
+    assert_eq!(taken_back.status, StatusCode::OK, "{}", taken_back.body);
+    assert!(
+        taken_back
+            .body
+            .contains("2 deadlines of open requests moved")
+    );
+    assert!(get(&app, &link, None).await.body.contains("Wed 3 Dec 2025"));
+    for (action, date) in [
+        ("remove_closure", "2025-11-27"),
+        ("add_closure", "2999-01-04"),
+    ] {
+        let refused = post(
+            &app,
+            "/admin/records",
+            Some(&admin),
+            &[
+                ("csrf", &csrf),
+                ("action", action),
+                ("date", date),
+                ("reason", "Snow"),
+            ],
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{action} {date}");
+    }
+    assert!(audit_has(&app, "closure_day_removed").await);
 
     // An administrator records that a flagged value was checked.
     let flagged = |app: &TestApp| {
@@ -1171,4 +1231,118 @@ async fn an_answered_request_is_neither_extended_nor_given_a_new_date() {
     )
     .await;
     assert_eq!(agreed.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_signed_in_requester_follows_their_request_from_their_account() {
+    let app = app_on_thanksgiving_eve().await;
+    let me = crate::roles::session_cookie(&app, store::Role::Registered, &[]).await;
+    let form = get(&app, "/requests/new", Some(&me)).await;
+    let csrf = crate::accounts::hidden(&form.body, "csrf");
+    let filed = post(
+        &app,
+        "/requests/new",
+        Some(&me),
+        &[
+            ("csrf", &csrf),
+            ("description", "Zoning variance letters, 2023."),
+            ("confirmed", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
+    let account = get(&app, "/account", Some(&me)).await;
+    assert!(
+        account.body.contains("Your records requests"),
+        "{}",
+        account.body
+    );
+    assert!(
+        account
+            .body
+            .contains("href=\"&#x2f;requests&#x2f;R25-000001\"")
+            || account.body.contains("/requests/R25-000001\""),
+        "{}",
+        account.body
+    );
+    // The account opens the request without the link's key; others' do not.
+    let own = get(&app, "/requests/R25-000001", Some(&me)).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("Zoning variance letters"));
+    let someone = crate::roles::session_cookie(&app, store::Role::Registered, &[]).await;
+    assert_eq!(
+        get(&app, "/requests/R25-000001", Some(&someone))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !get(&app, "/account", Some(&someone))
+            .await
+            .body
+            .contains("R25-000001")
+    );
+}
+
+async fn audit_has(app: &TestApp, action: &str) -> bool {
+    app.state
+        .store
+        .audit_entries(&store::AuditFilter::default(), 500, 0)
+        .await
+        .unwrap()
+        .iter()
+        .any(|e| e.action == action)
+}
+
+#[tokio::test]
+async fn the_same_action_sent_at_once_lands_once() {
+    let app = app_on_thanksgiving_eve().await;
+    let (filed, _) = file(&app, &[("description", "Bridge inspection reports, 2024.")]).await;
+    assert_eq!(filed.status, StatusCode::OK);
+    let clerk = crate::roles::session_cookie(&app, store::Role::Clerk, &[]).await;
+    let page = get(&app, "/clerk/R25-000001", Some(&clerk)).await;
+    let csrf = crate::accounts::hidden(&page.body, "csrf");
+    let sends = (0..6).map(|_| act(&app, &clerk, &csrf, &[("action", "acknowledge")]));
+    let replies = futures::future::join_all(sends).await;
+    let landed = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::SEE_OTHER)
+        .count();
+    assert_eq!(
+        landed,
+        1,
+        "{:?}",
+        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
+    assert!(
+        replies
+            .iter()
+            .all(|r| r.status == StatusCode::SEE_OTHER || r.status == StatusCode::CONFLICT)
+    );
+    let kept = app
+        .state
+        .store
+        .request_by_tracking("R25-000001")
+        .await
+        .unwrap()
+        .unwrap();
+    let events = app.state.store.request_events(kept.id).await.unwrap();
+    assert_eq!(
+        events.len(),
+        1,
+        "only the receipt: acknowledging adds no clock event"
+    );
+    let audit = app
+        .state
+        .store
+        .audit_entries(&store::AuditFilter::default(), 500, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.action == "request_acknowledge")
+            .count(),
+        1
+    );
 }

@@ -115,6 +115,17 @@ async fn row(
             });
             (who, "app_token", format!("#{id}"), blocked)
         }
+        Key::Staff(id) => {
+            let who = format!("Staff account #{id}");
+            let blocked = blocks.iter().any(|b| b.target == BlockTarget::User(id));
+            let value = app
+                .store
+                .user(id)
+                .await
+                .map_err(ApiError::from)?
+                .map_or_else(|| format!("#{id}"), |u| u.email);
+            (who, "user", value, blocked)
+        }
         Key::Address(address) => {
             let value = range(address);
             let blocked = blocks.iter().any(|b| match b.target {

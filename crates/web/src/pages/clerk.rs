@@ -614,33 +614,19 @@ pub async fn act(
         Ok(action) => actions::apply(&app, &caller, &request, action).await,
         Err(e) => Err(e),
     };
-    match outcome {
-        Ok(_) => {
-            let name = fields
-                .iter()
-                .find(|(k, _)| k == "action")
-                .map_or("", |(_, v)| v.as_str());
-            Ok(Redirect::to(&format!(
-                "/clerk/{}?done={}#top",
-                request.tracking,
-                urlencoding::encode(name)
-            ))
-            .into_response())
-        }
-        Err(e) if e.status.is_client_error() => {
-            let status = e.status;
-            request_page(
-                &app,
-                &caller,
-                &headers,
-                &request,
-                None,
-                Some((status, e.message)),
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let name = fields
+        .iter()
+        .find(|(k, _)| k == "action")
+        .map_or("", |(_, v)| v.as_str());
+    let answer = outcome.map(|_| {
+        Redirect::to(&format!(
+            "/clerk/{}?done={}#top",
+            request.tracking,
+            urlencoding::encode(name)
+        ))
+        .into_response()
+    });
+    or_the_page(&app, &caller, &headers, &request, answer).await
 }
 
 /// The most a released file may weigh, in MiB.
@@ -856,15 +842,30 @@ pub async fn publish(
     Posted(form): Posted<Publishing>,
 ) -> Result<Response, PageError> {
     let request = staff_request(&app, &caller, &tracking).await?;
-    match publish_file(&app, &caller, &request, file_id, &form).await {
-        Ok(dataset) => Ok(Redirect::to(&format!("/d/{dataset}")).into_response()),
+    let published = publish_file(&app, &caller, &request, file_id, &form)
+        .await
+        .map(|dataset| Redirect::to(&format!("/d/{dataset}")).into_response());
+    or_the_page(&app, &caller, &headers, &request, published).await
+}
+
+/// The answer of an action, or, when it was refused, the request's page
+/// saying why, with the refusal's status.
+async fn or_the_page(
+    app: &AppState,
+    caller: &Caller,
+    headers: &HeaderMap,
+    request: &RecordsRequest,
+    answer: Result<Response, ApiError>,
+) -> Result<Response, PageError> {
+    match answer {
+        Ok(response) => Ok(response),
         Err(e) if e.status.is_client_error() => {
             let status = e.status;
             request_page(
-                &app,
-                &caller,
-                &headers,
-                &request,
+                app,
+                caller,
+                headers,
+                request,
                 None,
                 Some((status, e.message)),
             )

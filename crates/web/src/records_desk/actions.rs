@@ -389,13 +389,7 @@ pub async fn apply(
             });
             audit_after = json!({ "working_days": working_days, "finding": finding });
             // The letter is written once the new date is known, below.
-            letter = Some((
-                format!(
-                    "Your records request {}: more time is needed",
-                    request.tracking
-                ),
-                finding,
-            ));
+            letter = Some((subject(request, "more time is needed"), finding));
             said = format!("The response to {} is extended.", request.tracking);
         }
         Action::LogTime {
@@ -465,7 +459,7 @@ pub async fn apply(
             let view = FeeView::of(&priced);
             audit_after = priced.to_json();
             letter = Some((
-                format!("Your records request {}: fee estimate", request.tracking),
+                subject(request, "fee estimate"),
                 super::fees::estimate_letter(app, request, &view),
             ));
             change
@@ -567,7 +561,7 @@ pub async fn apply(
             let view = FeeView::of(&priced);
             let ledger = app.store.ledger(request.id).await?;
             letter = Some((
-                format!("Your records request {}: the final fee", request.tracking),
+                subject(request, "the final fee"),
                 super::fees::invoice_letter(app, request, &view, &ledger),
             ));
             audit_after = priced.to_json();
@@ -610,13 +604,7 @@ pub async fn apply(
                 }
             }
             audit_after = json!({ "files": files.iter().map(|f| &f.name).collect::<Vec<_>>() });
-            letter = Some((
-                format!(
-                    "Your records request {}: records released",
-                    request.tracking
-                ),
-                body,
-            ));
+            letter = Some((subject(request, "records released"), body));
             said = format!("{} is released.", request.tracking);
         }
         Action::Deny { grounds } => {
@@ -630,10 +618,7 @@ pub async fn apply(
             change
                 .events
                 .push(("denial".to_string(), audit_after.clone()));
-            letter = Some((
-                format!("Your records request {}: denied", request.tracking),
-                statement.to_string(),
-            ));
+            letter = Some((subject(request, "denied"), statement.to_string()));
             said = format!(
                 "{} is denied on {}.",
                 request.tracking,
@@ -667,10 +652,7 @@ pub async fn apply(
             let statement = grounds_statement(app, request, &grounds, now)?;
             clock_event = Some(Event::GroundsStatementSent { at: now });
             letter = Some((
-                format!(
-                    "Your records request {}: the grounds for denial",
-                    request.tracking
-                ),
+                subject(request, "the grounds for denial"),
                 statement.to_string(),
             ));
             said = "The written statement of the grounds went to the requester.".to_string();
@@ -717,13 +699,7 @@ pub async fn apply(
                 ));
             }
             clock_event = Some(Event::RestartedAsNewRequest { at: now });
-            letter = Some((
-                format!(
-                    "Your records request {}: counted as a new request",
-                    request.tracking
-                ),
-                message,
-            ));
+            letter = Some((subject(request, "counted as a new request"), message));
             said = "The narrowed request counts from today as a new request.".to_string();
         }
         Action::Close {
@@ -789,10 +765,7 @@ pub async fn apply(
             if let Some(original) = &closing.original {
                 words.push_str(&format!(" It is answered as request {original}."));
             }
-            letter = Some((
-                format!("Your records request {}: closed", request.tracking),
-                words,
-            ));
+            letter = Some((subject(request, "closed"), words));
             if let Some(original) = &closing.original {
                 let found = app.store.request_by_tracking(&original.to_string()).await?;
                 if found.is_none_or(|r| r.id == request.id) {
@@ -856,10 +829,7 @@ pub async fn apply(
                 .collect();
             audit_after = json!({ "parts": listed });
             letter = Some((
-                format!(
-                    "Your records request {}: answered in parts",
-                    request.tracking
-                ),
+                subject(request, "answered in parts"),
                 format!(
                     "Your request is answered by more than one department, each as a part with \
                      its own number: {}. You follow them all on your request's page.",
@@ -970,6 +940,11 @@ fn response_running(clocks: &clock::Clocks, what: &str) -> Result<(), ApiError> 
             "the request has had its response, so it is not {what}"
         ))),
     }
+}
+
+/// A letter's subject: "Your records request R25-000001: {what}".
+fn subject(request: &RecordsRequest, what: &str) -> String {
+    format!("Your records request {}: {what}", request.tracking)
 }
 
 fn capitalized(word: &str) -> String {

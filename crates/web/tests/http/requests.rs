@@ -22,6 +22,22 @@ async fn app_on_thanksgiving_eve() -> TestApp {
     app
 }
 
+/// The same day, with mail going to the SMTP sink the test command starts;
+/// the clock to move.
+async fn mailing_app_on_thanksgiving_eve() -> (TestApp, Arc<ManualClock>) {
+    let settings = web::settings::Settings {
+        smtp_url: Some(std::env::var("CIVIC_TEST_SMTP_URL").expect("CIVIC_TEST_SMTP_URL")),
+        mail_from: "Aurora Records <records@example.org>".to_string(),
+        ..web::settings::Settings::default()
+    };
+    let mut app = TestApp::with_settings(settings).await;
+    let clock = Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2025, 11, 26, 17, 15, 0).unwrap(),
+    ));
+    app.state.clock = clock.clone();
+    (app, clock)
+}
+
 /// Files a request on the form, seeing the suggestions first when there
 /// are any; the page that answered and the requester's link.
 async fn file(app: &TestApp, fields: &[(&str, &str)]) -> (Reply, String) {
@@ -386,16 +402,7 @@ async fn a_request_goes_from_filing_to_release_with_every_letter_mailed() {
     use crate::accounts::mail_to;
     use crate::roles::session_cookie;
     use store::Role;
-    let settings = web::settings::Settings {
-        smtp_url: Some(std::env::var("CIVIC_TEST_SMTP_URL").expect("CIVIC_TEST_SMTP_URL")),
-        mail_from: "Aurora Records <records@example.org>".to_string(),
-        ..web::settings::Settings::default()
-    };
-    let mut app = TestApp::with_settings(settings).await;
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2025, 11, 26, 17, 15, 0).unwrap(),
-    ));
-    app.state.clock = clock.clone();
+    let (app, clock) = mailing_app_on_thanksgiving_eve().await;
     let run = &web::access::new_secret()[..12];
     let email = format!("ada-{run}@example.org");
 
@@ -987,16 +994,7 @@ async fn a_closure_day_added_later_moves_open_deadlines_and_says_why() {
 #[tokio::test]
 #[ignore = "needs the SMTP sink that scripts/test starts (CIVIC_TEST_SMTP_URL, CIVIC_TEST_MAIL_DIR)"]
 async fn the_digest_tells_staff_what_is_due_soon_and_what_is_overdue() {
-    let settings = web::settings::Settings {
-        smtp_url: Some(std::env::var("CIVIC_TEST_SMTP_URL").expect("CIVIC_TEST_SMTP_URL")),
-        mail_from: "Aurora Records <records@example.org>".to_string(),
-        ..web::settings::Settings::default()
-    };
-    let mut app = TestApp::with_settings(settings).await;
-    let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(2025, 11, 26, 17, 15, 0).unwrap(),
-    ));
-    app.state.clock = clock.clone();
+    let (app, clock) = mailing_app_on_thanksgiving_eve().await;
     let (filed, _) = file(
         &app,
         &[

@@ -242,42 +242,16 @@ pub async fn change_records_law(
                 let e = "Say why the offices close, in at most 200 characters.".to_string();
                 return page(&app, &caller, None, Some(e), Vec::new()).await;
             }
-            match desk::add_closure_day(&app, &caller, day, reason).await {
-                Ok(moved) => {
-                    let done = format!(
-                        "{} is a closure day. {} deadline{} of open requests moved.",
-                        desk::day_words(day),
-                        moved.len(),
-                        if moved.len() == 1 { "" } else { "s" }
-                    );
-                    page(&app, &caller, Some(&done), None, moved).await
-                }
-                Err(e) if e.status.is_client_error() => {
-                    page(&app, &caller, None, Some(e.message), Vec::new()).await
-                }
-                Err(e) => Err(e.into()),
-            }
+            let changed = desk::add_closure_day(&app, &caller, day, reason).await;
+            closure_changed(&app, &caller, day, "a closure day", changed).await
         }
         "remove_closure" => {
             let day = match date(&form.date, "The closure day") {
                 Ok(d) => d,
                 Err(e) => return page(&app, &caller, None, Some(e), Vec::new()).await,
             };
-            match desk::remove_closure_day(&app, &caller, day).await {
-                Ok(moved) => {
-                    let done = format!(
-                        "{} is a working day again. {} deadline{} of open requests moved.",
-                        desk::day_words(day),
-                        moved.len(),
-                        if moved.len() == 1 { "" } else { "s" }
-                    );
-                    page(&app, &caller, Some(&done), None, moved).await
-                }
-                Err(e) if e.status.is_client_error() => {
-                    page(&app, &caller, None, Some(e.message), Vec::new()).await
-                }
-                Err(e) => Err(e.into()),
-            }
+            let changed = desk::remove_closure_day(&app, &caller, day).await;
+            closure_changed(&app, &caller, day, "a working day again", changed).await
         }
         _ => {
             page(
@@ -289,6 +263,32 @@ pub async fn change_records_law(
             )
             .await
         }
+    }
+}
+
+/// The page after a closure day was added or taken back: the deadlines
+/// it moved, or why nothing changed.
+async fn closure_changed(
+    app: &AppState,
+    caller: &Caller,
+    day: NaiveDate,
+    now_is: &str,
+    changed: Result<Vec<MovedDeadline>, ApiError>,
+) -> Result<Response, PageError> {
+    match changed {
+        Ok(moved) => {
+            let done = format!(
+                "{} is {now_is}. {} deadline{} of open requests moved.",
+                desk::day_words(day),
+                moved.len(),
+                if moved.len() == 1 { "" } else { "s" }
+            );
+            page(app, caller, Some(&done), None, moved).await
+        }
+        Err(e) if e.status.is_client_error() => {
+            page(app, caller, None, Some(e.message), Vec::new()).await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -163,7 +163,17 @@ pub async fn show(
             .filter(|r| r.tracking == tracking)
             .ok_or_else(|| not_found(&tracking))?;
         let view = desk::requester_view(&app, &request).await?;
-        return Ok(Json(view).into_response());
+        let mut response = Json(view).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("private, no-store"),
+        );
+        headers.insert(
+            axum::http::header::REFERRER_POLICY,
+            axum::http::HeaderValue::from_static("no-referrer"),
+        );
+        return Ok(response);
     }
     let public = app
         .store

@@ -490,7 +490,7 @@ pub async fn requester_view(
     let parts = app.store.request_parts(request.id).await?;
     let mut files = Vec::new();
     for each in std::iter::once(request).chain(parts.iter()) {
-        if matches!(each.state.as_str(), "released" | "closed" | "reopened") {
+        if was_released(app, each).await? {
             for f in app.store.request_files(each.id, false).await? {
                 files.push(FileView {
                     id: f.id,
@@ -629,6 +629,17 @@ pub async fn tell_requester(
     }
 }
 
+/// Whether the records of a request (or part) were released: files are
+/// shown to anyone only after a release, whatever happened since.
+pub async fn was_released(app: &AppState, request: &RecordsRequest) -> Result<bool, ApiError> {
+    Ok(app
+        .store
+        .request_events(request.id)
+        .await?
+        .iter()
+        .any(|e| e.kind == "released"))
+}
+
 /// A file released to the public, as the public log lists it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PublicFile {
@@ -647,7 +658,7 @@ pub async fn public_files(app: &AppState, tracking: &str) -> Result<Vec<PublicFi
     let parts = app.store.request_parts(request.id).await?;
     let mut files = Vec::new();
     for each in std::iter::once(&request).chain(parts.iter()) {
-        if !matches!(each.state.as_str(), "released" | "closed" | "reopened") {
+        if !was_released(app, each).await? {
             continue;
         }
         for f in app.store.request_files(each.id, true).await? {

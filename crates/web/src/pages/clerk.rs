@@ -227,6 +227,8 @@ pub struct StaffView {
     pub money: Vec<MoneyLine>,
     pub balance: Option<String>,
     pub files: Vec<FileLine>,
+    /// Its records were released: its files may be published.
+    pub released: bool,
     /// The whole request this is a part of.
     pub parent: Option<String>,
     pub parts: Vec<PartLine>,
@@ -386,6 +388,7 @@ pub async fn staff_view(
         })
         .collect();
     Ok(StaffView {
+        released: desk::was_released(app, request).await?,
         parent,
         parts,
         tracking: request.tracking.clone(),
@@ -641,6 +644,16 @@ pub async fn upload(
     mut form: Multipart,
 ) -> Result<Response, PageError> {
     let request = staff_request(&app, &caller, &tracking).await?;
+    if request.state == "closed" {
+        return Err(PageError::new(
+            StatusCode::CONFLICT,
+            "The file was not kept",
+            format!(
+                "{} is closed; reopen it to release more records.",
+                request.tracking
+            ),
+        ));
+    }
     let mut csrf = None;
     let mut visibility = FileVisibility::Requester;
     let mut uploads: Vec<(String, String, Vec<u8>)> = Vec::new();
@@ -884,6 +897,8 @@ pub async fn publish_file(
     form: &Publishing,
 ) -> Result<String, ApiError> {
     let refused = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "request.not_published", m);
+    // One publishing at a time: the same file is never published twice.
+    let _turn = app.lock_request(request.id).await;
     let (file, path) = app
         .store
         .request_file(request.id, file_id)
@@ -895,7 +910,7 @@ pub async fn publish_file(
             file.name
         )));
     }
-    if !matches!(request.state.as_str(), "released" | "closed" | "reopened") {
+    if !desk::was_released(app, request).await? {
         return Err(refused(format!(
             "{} is not released yet; a file is published after its release",
             request.tracking

@@ -556,7 +556,7 @@ pub async fn download_own_file(
         .await
         .map_err(ApiError::from)?
         .ok_or_else(missing)?;
-    if !matches!(request.state.as_str(), "released" | "closed" | "reopened") {
+    if !desk::was_released(&app, &request).await? {
         return Err(missing());
     }
     let whole = match request.parent_id {

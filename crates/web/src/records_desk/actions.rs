@@ -528,6 +528,13 @@ pub async fn apply(
                     let invoice = latest_priced(app, request, "invoice")
                         .await?
                         .ok_or_else(|| refused("no invoice has gone out"))?;
+                    let was = super::fees::ledger(app, &entries)?.balance(invoice.total_cents);
+                    if !matches!(was, records::fees::Balance::Due(_)) {
+                        return Err(refused(format!(
+                            "the final fee of {} is paid already",
+                            format_cents(invoice.total_cents)
+                        )));
+                    }
                     // The records go out within the transmission period of
                     // the payment that settles the fee.
                     if !matches!(
@@ -692,12 +699,18 @@ pub async fn apply(
         }
         Action::Restart { message } => {
             let message = text("message to the requester", &message)?;
-            let state = state_of(request)?;
-            if !state.is_open() {
-                return Err(refused(
-                    "a closed request is reopened before it starts again",
-                ));
-            }
+            // Only before the response: a narrowed request answered already
+            // is a new request.
+            require_state(
+                request,
+                &[
+                    State::Received,
+                    State::Triage,
+                    State::InProgress,
+                    State::AwaitingRequester,
+                    State::Reopened,
+                ],
+            )?;
             clock_event = Some(Event::RestartedAsNewRequest { at: now });
             letter = Some((subject(request, "counted as a new request"), message));
             said = "The narrowed request counts from today as a new request.".to_string();
@@ -771,6 +784,20 @@ pub async fn apply(
                 if found.is_none_or(|r| r.id == request.id) {
                     return Err(bad(format!("{original} is not another request")));
                 }
+            }
+            let open_parts: Vec<String> = app
+                .store
+                .request_parts(request.id)
+                .await?
+                .into_iter()
+                .filter(|p| p.state != State::Closed.as_str())
+                .map(|p| p.tracking)
+                .collect();
+            if !open_parts.is_empty() {
+                return Err(refused(format!(
+                    "close its parts first: {} still open",
+                    open_parts.join(", ")
+                )));
             }
             change.state = moving(request, State::Closed)?;
             change.closing = Some(serde_json::to_value(&closing).unwrap_or(Value::Null));

@@ -622,6 +622,16 @@ async fn a_request_goes_from_filing_to_release_with_every_letter_mailed() {
     )
     .await;
     assert_eq!(paid.status, StatusCode::SEE_OTHER, "{}", paid.body);
+    // Paid in full, a stray payment is refused and moves no deadline.
+    let stray = act(
+        &app,
+        &clerk,
+        &csrf,
+        &[("action", "money"), ("kind", "payment"), ("amount", "1.00")],
+    )
+    .await;
+    assert_eq!(stray.status, StatusCode::CONFLICT);
+    assert!(stray.body.contains("is paid already"), "{}", stray.body);
     let page = get(&app, "/clerk/R25-000001", Some(&clerk)).await;
     assert!(
         page.body.contains("Balance: <strong>settled</strong>"),
@@ -679,23 +689,22 @@ async fn a_request_goes_from_filing_to_release_with_every_letter_mailed() {
     assert_eq!(download.status, StatusCode::OK);
     assert_eq!(download.body, table);
 
-    // Published as a dataset, linked both ways.
-    let published = post(
-        &app,
-        "/clerk/R25-000001/publish/1",
-        Some(&clerk),
-        &[
-            ("csrf", &csrf),
-            ("title", "Ward IV plow routes"),
-            ("department", "Public Works"),
-        ],
-    )
-    .await;
-    assert_eq!(
-        published.status,
-        StatusCode::SEE_OTHER,
-        "{}",
-        published.body
+    // Published as a dataset, linked both ways; sent three times at once,
+    // it is published once.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("title", "Ward IV plow routes"),
+        ("department", "Public Works"),
+    ];
+    let sends = (0..3).map(|_| post(&app, "/clerk/R25-000001/publish/1", Some(&clerk), &fields));
+    let replies = futures::future::join_all(sends).await;
+    let mut landed = replies.iter().filter(|r| r.status == StatusCode::SEE_OTHER);
+    let published = landed.next().expect("one publishing lands");
+    assert!(landed.next().is_none(), "published twice");
+    assert!(
+        replies
+            .iter()
+            .any(|r| r.body.contains("is published already"))
     );
     let dataset = published
         .header("location")
@@ -1343,4 +1352,162 @@ async fn the_same_action_sent_at_once_lands_once() {
             .count(),
         1
     );
+}
+
+#[tokio::test]
+async fn files_of_a_request_denied_and_closed_stay_unreleased() {
+    let app = app_on_thanksgiving_eve().await;
+    let (filed, _) = file(
+        &app,
+        &[("description", "Open investigation files, case 25-1234.")],
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::OK);
+    let clerk = crate::roles::session_cookie(&app, store::Role::Clerk, &[]).await;
+    let page = get(&app, "/clerk/R25-000001", Some(&clerk)).await;
+    let csrf = crate::accounts::hidden(&page.body, "csrf");
+    let kept = upload(
+        &app,
+        &clerk,
+        &csrf,
+        "case-25-1234.csv",
+        "item,status\nA,open\n",
+    )
+    .await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{}", kept.body);
+    for (action, state) in [
+        ("acknowledge", ""),
+        ("move", "in_progress"),
+        ("move", "in_review"),
+    ] {
+        let done = act(&app, &clerk, &csrf, &[("action", action), ("state", state)]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    }
+    let denied = act(
+        &app,
+        &clerk,
+        &csrf,
+        &[
+            ("action", "deny"),
+            ("ground", "law_enforcement_investigations"),
+            (
+                "reason_law_enforcement_investigations",
+                "The investigation is open.",
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(denied.status, StatusCode::SEE_OTHER, "{}", denied.body);
+    // Nothing was released, so a restart is refused too.
+    let restart = act(
+        &app,
+        &clerk,
+        &csrf,
+        &[("action", "restart"), ("message", "Narrowed.")],
+    )
+    .await;
+    assert_eq!(restart.status, StatusCode::CONFLICT);
+    let closed = act(
+        &app,
+        &clerk,
+        &csrf,
+        &[("action", "close"), ("reason", "denied")],
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    // Closed, the withheld file stays withheld: not downloadable, not on
+    // the log, not publishable; and no more files are taken.
+    assert_eq!(
+        get(&app, "/requests/R25-000001/files/1", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let log = get(&app, "/requests", None).await;
+    assert!(!log.body.contains("case-25-1234.csv"));
+    let api = get(&app, "/api/requests", None).await;
+    assert_eq!(api.json()["requests"][0]["files"], serde_json::json!([]));
+    let published = post(
+        &app,
+        "/clerk/R25-000001/publish/1",
+        Some(&clerk),
+        &[
+            ("csrf", &csrf),
+            ("title", "Case files"),
+            ("department", "Police"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        published.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        published.body
+    );
+    let late = upload(&app, &clerk, &csrf, "more.csv", "a\n1\n").await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_split_request_closes_after_its_parts() {
+    let app = app_on_thanksgiving_eve().await;
+    let (filed, _) = file(
+        &app,
+        &[("description", "Fire and police responses to 1200 Elm St.")],
+    )
+    .await;
+    assert_eq!(filed.status, StatusCode::OK);
+    let clerk = crate::roles::session_cookie(&app, store::Role::Clerk, &[]).await;
+    let page = get(&app, "/clerk/R25-000001", Some(&clerk)).await;
+    let csrf = crate::accounts::hidden(&page.body, "csrf");
+    let split = act(
+        &app,
+        &clerk,
+        &csrf,
+        &[
+            ("action", "split"),
+            ("departments", "Police"),
+            ("departments", "Fire Rescue"),
+        ],
+    )
+    .await;
+    assert_eq!(split.status, StatusCode::SEE_OTHER, "{}", split.body);
+    let early = act(
+        &app,
+        &clerk,
+        &csrf,
+        &[("action", "close"), ("reason", "withdrawn")],
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert!(
+        early.body.contains("R25-000001-A, R25-000001-B still open"),
+        "{}",
+        early.body
+    );
+    for part in ["R25-000001-A", "R25-000001-B"] {
+        let closed = post(
+            &app,
+            &format!("/clerk/{part}"),
+            Some(&clerk),
+            &[
+                ("csrf", &csrf),
+                ("action", "close"),
+                ("reason", "withdrawn"),
+            ],
+        )
+        .await;
+        assert_eq!(
+            closed.status,
+            StatusCode::SEE_OTHER,
+            "{part}: {}",
+            closed.body
+        );
+    }
+    let closed = act(
+        &app,
+        &clerk,
+        &csrf,
+        &[("action", "close"), ("reason", "withdrawn")],
+    )
+    .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
 }

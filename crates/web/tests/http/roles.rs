@@ -136,6 +136,17 @@ async fn every_route_answers_only_the_roles_it_needs() {
         .unwrap();
     app.state
         .store
+        .add_request_event(
+            request.id,
+            now,
+            "released",
+            &serde_json::json!({ "event": "released", "at": now }),
+            None,
+        )
+        .await
+        .unwrap();
+    app.state
+        .store
         .add_request_file(
             store::NewRequestFile {
                 request_id: request.id,

@@ -112,11 +112,15 @@ pub async fn queue(
             continue;
         }
         let response = clocks.get(clock::ClockName::Response);
-        let new_message = app
-            .store
-            .request_messages(request.id, false)
-            .await?
-            .last()
+        // The requester writes on the whole request; a part shows it too
+        // until staff answer on the part.
+        let mut conversation = app.store.request_messages(request.id, false).await?;
+        if let Some(whole) = request.parent_id {
+            conversation.extend(app.store.request_messages(whole, false).await?);
+        }
+        let new_message = conversation
+            .iter()
+            .max_by_key(|m| (m.at, m.id))
             .is_some_and(|m| m.author_id.is_none());
         rows.push(QueueRow {
             new_message,

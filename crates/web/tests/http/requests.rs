@@ -1149,6 +1149,24 @@ async fn a_request_split_across_departments_has_one_public_face() {
     let queue = get(&app, "/clerk", Some(&steward)).await;
     assert!(queue.body.contains("R25-000001-A") && !queue.body.contains("R25-000001-B"));
 
+    // The requester writes on the whole request: the steward's part shows it.
+    let key = link.split("key=").nth(1).unwrap();
+    let (cookie, form_csrf) = anonymous_form(&app, &link).await;
+    let wrote = post(
+        &app,
+        "/requests/R25-000001/messages",
+        Some(&cookie),
+        &[
+            ("csrf", &form_csrf),
+            ("key", key),
+            ("body", "Only the 2024 reports, please."),
+        ],
+    )
+    .await;
+    assert_eq!(wrote.status, StatusCode::SEE_OTHER);
+    let queue = get(&app, "/clerk", Some(&steward)).await;
+    assert!(queue.body.contains("new message"), "{}", queue.body);
+
     // The requester follows both parts from the one link; the public log
     // and API show the whole request only.
     let own = get(&app, &link, None).await;

@@ -224,8 +224,15 @@ pub async fn issue_app_token(
 /// Secrets are kept as SHA-256 hashes: they are long and random, so a
 /// fast hash is enough (unlike passwords).
 pub fn secret_hash(secret: &str) -> String {
-    let digest = Sha256::digest(secret.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(secret.as_bytes())
+}
+
+/// The SHA-256 of some bytes, as 64 hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A new random secret: 32 bytes as 64 hex digits.

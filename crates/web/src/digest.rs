@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use records::clock::Timeliness;
 use serde::Serialize;
-use store::{RequestFilter, Role, User};
+use store::{RecordsRequest, RequestFilter, Role, User};
 
 use crate::access::Caller;
 use crate::records_desk::{self as desk, actions};
@@ -39,42 +39,55 @@ pub struct DigestRun {
     pub failed: Vec<String>,
 }
 
-/// The deadlines due soon or past on the requests `user` works.
-pub async fn items_for(app: &AppState, user: &User) -> Result<Vec<DigestItem>, ApiError> {
+/// The open requests with a deadline due soon or past, each with those
+/// deadlines, past ones first: read once for every digest of a run.
+pub async fn late_deadlines(
+    app: &AppState,
+) -> Result<Vec<(RecordsRequest, Vec<DigestItem>)>, ApiError> {
     let now = app.clock.now();
     let zone = app.jurisdiction().zone;
-    let open: Vec<String> = records::lifecycle::State::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str().to_string())
-        .collect();
+    let calendar = desk::calendar(app).await?;
+    let filter = RequestFilter {
+        states: desk::open_states(),
+        ..RequestFilter::default()
+    };
+    let mut late = Vec::new();
+    for request in app.store.records_requests(&filter).await? {
+        let clocks = desk::clocks_on(app, &request, &calendar).await?;
+        let items: Vec<DigestItem> = clocks
+            .iter()
+            .filter(|c| c.name.is_duty())
+            .filter_map(|c| {
+                let timeliness = c.timeliness(now, zone);
+                matches!(timeliness, Timeliness::DueSoon | Timeliness::Overdue).then(|| {
+                    DigestItem {
+                        tracking: request.tracking.clone(),
+                        clock: c.name.to_string(),
+                        due: c.due,
+                        timeliness: timeliness.as_str(),
+                    }
+                })
+            })
+            .collect();
+        if !items.is_empty() {
+            late.push((request, items));
+        }
+    }
+    Ok(late)
+}
+
+/// Of those, the deadlines on the requests `user` works, past ones first,
+/// then the soonest.
+pub fn items_for(user: &User, late: &[(RecordsRequest, Vec<DigestItem>)]) -> Vec<DigestItem> {
     let caller = Caller {
         user: Some(user.clone()),
         ..Caller::anonymous(std::net::IpAddr::from([127, 0, 0, 1]))
     };
-    let filter = RequestFilter {
-        states: open,
-        ..RequestFilter::default()
-    };
-    let mut items = Vec::new();
-    for request in app.store.records_requests(&filter).await? {
-        if !actions::may_act(&caller, &request) {
-            continue;
-        }
-        let clocks = desk::clocks(app, &request).await?;
-        for c in clocks.iter().filter(|c| c.name.is_duty()) {
-            let timeliness = c.timeliness(now, zone);
-            if matches!(timeliness, Timeliness::DueSoon | Timeliness::Overdue) {
-                items.push(DigestItem {
-                    tracking: request.tracking.clone(),
-                    clock: c.name.to_string(),
-                    due: c.due,
-                    timeliness: timeliness.as_str(),
-                });
-            }
-        }
-    }
-    // Past deadlines first, then the soonest.
+    let mut items: Vec<DigestItem> = late
+        .iter()
+        .filter(|(request, _)| actions::may_act(&caller, request))
+        .flat_map(|(_, items)| items.iter().cloned())
+        .collect();
     items.sort_by(|a, b| {
         (a.timeliness != "overdue", a.due, &a.tracking).cmp(&(
             b.timeliness != "overdue",
@@ -82,7 +95,7 @@ pub async fn items_for(app: &AppState, user: &User) -> Result<Vec<DigestItem>, A
             &b.tracking,
         ))
     });
-    Ok(items)
+    items
 }
 
 /// Sends today's digest to every active clerk, administrator and steward
@@ -102,11 +115,12 @@ pub async fn send(app: &AppState) -> Result<DigestRun, ApiError> {
         .now()
         .with_timezone(&app.jurisdiction().zone)
         .date_naive();
+    let late = late_deadlines(app).await?;
     for user in app.store.users().await? {
         if user.disabled || !matches!(user.role, Role::Clerk | Role::Admin | Role::Steward) {
             continue;
         }
-        let items = items_for(app, &user).await?;
+        let items = items_for(&user, &late);
         if items.is_empty() {
             run.quiet += 1;
             continue;

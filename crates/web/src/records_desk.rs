@@ -187,13 +187,8 @@ async fn change_closure_day(
     let after = calendar(app).await?;
     let jurisdiction = app.jurisdiction();
     let mut moved = Vec::new();
-    let open: Vec<String> = records::lifecycle::State::ALL
-        .iter()
-        .filter(|s| s.is_open())
-        .map(|s| s.as_str().to_string())
-        .collect();
     let filter = store::RequestFilter {
-        states: open,
+        states: open_states(),
         ..store::RequestFilter::default()
     };
     for request in app.store.records_requests(&filter).await? {
@@ -265,11 +260,29 @@ pub fn clock_events(events: &[RequestEvent]) -> Result<Vec<Event>, ApiError> {
         .collect()
 }
 
+/// The states of a request still being worked: every one but `closed`.
+pub fn open_states() -> Vec<String> {
+    records::lifecycle::State::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str().to_string())
+        .collect()
+}
+
 /// Every clock of a request, computed from its events now.
 pub async fn clocks(app: &AppState, request: &RecordsRequest) -> Result<Clocks, ApiError> {
-    let events = clock_events(&app.store.request_events(request.id).await?)?;
     let calendar = calendar(app).await?;
-    clock::compute_clocks(&events, &app.jurisdiction(), &calendar)
+    clocks_on(app, request, &calendar).await
+}
+
+/// Every clock of a request on a calendar read once for many requests.
+pub async fn clocks_on(
+    app: &AppState,
+    request: &RecordsRequest,
+    calendar: &Calendar,
+) -> Result<Clocks, ApiError> {
+    let events = clock_events(&app.store.request_events(request.id).await?)?;
+    clock::compute_clocks(&events, &app.jurisdiction(), calendar)
         .map_err(|e| ApiError::internal("request clocks", e))
 }
 

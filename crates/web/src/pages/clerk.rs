@@ -16,7 +16,6 @@ use records::fees::format_cents;
 use records::lifecycle::{ClosingReason, State as RequestState, next_states};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 use store::{FileVisibility, NewRequestFile, RecordsRequest, RequestFilter, Role};
 
 use super::param;
@@ -88,11 +87,7 @@ pub async fn queue(
     if let Some(state) = param(params, "state") {
         filter.states = vec![state.to_string()];
     } else if param(params, "open").is_none_or(|o| o != "0") {
-        filter.states = RequestState::ALL
-            .iter()
-            .filter(|s| s.is_open())
-            .map(|s| s.as_str().to_string())
-            .collect();
+        filter.states = desk::open_states();
     }
     filter.department = param(params, "department").map(str::to_string);
     if param(params, "mine").is_some() {
@@ -101,12 +96,13 @@ pub async fn queue(
     let wanted_timeliness = param(params, "timeliness");
     let now = app.clock.now();
     let zone = app.jurisdiction().zone;
+    let calendar = desk::calendar(app).await?;
     let mut rows = Vec::new();
     for request in app.store.records_requests(&filter).await? {
         if !may_see(caller, &request) {
             continue;
         }
-        let clocks = desk::clocks(app, &request).await?;
+        let clocks = desk::clocks_on(app, &request, &calendar).await?;
         let timeliness = clock::timeliness(&clocks, now).as_str();
         if wanted_timeliness.is_some_and(|t| t != timeliness) {
             continue;
@@ -739,7 +735,7 @@ pub async fn upload(
     let now = app.clock.now();
     let mut names = Vec::new();
     for (name, media_type, content) in &uploads {
-        let sha256 = hex(&Sha256::digest(content));
+        let sha256 = crate::access::sha256_hex(content);
         let kept = app
             .store
             .add_request_file(
@@ -788,10 +784,6 @@ fn clean_file_name(name: &str) -> String {
         .collect::<String>()
         .trim()
         .to_string()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A kept file as a download.

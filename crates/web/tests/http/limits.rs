@@ -426,36 +426,7 @@ async fn concurrent_requests_over_a_socket_get_exactly_the_burst() {
 
 /// A signed-in session's cookie for a new account with `role`.
 async fn session(server: &Server, role: Role) -> String {
-    let now = noon();
-    let user = server
-        .state
-        .store
-        .create_user(
-            store::NewUser {
-                email: format!("{}-{}@example.org", role.as_str(), new_secret()),
-                name: format!("A {role}"),
-                password_hash: None,
-                role,
-                departments: Vec::new(),
-            },
-            now,
-        )
-        .await
-        .expect("user");
-    let secret = new_secret();
-    server
-        .state
-        .store
-        .create_session(
-            user.id,
-            &secret_hash(&secret),
-            &new_secret(),
-            now,
-            now + chrono::Duration::hours(1),
-        )
-        .await
-        .expect("session");
-    format!("{}={secret}", web::access::SESSION_COOKIE)
+    crate::roles::session_in(&server.state.store, role, &[], noon()).await
 }
 
 #[tokio::test]

@@ -11,10 +11,17 @@ use crate::support::{Reply, TestApp};
 
 /// A signed-in session for a new user with `role`, as its cookie header.
 pub async fn session_cookie(app: &TestApp, role: Role, departments: &[&str]) -> String {
-    let now = app.state.clock.now();
-    let user = app
-        .state
-        .store
+    session_in(&app.state.store, role, departments, app.state.clock.now()).await
+}
+
+/// A new account with `role`, signed in at `now` for an hour: its cookie.
+pub async fn session_in(
+    store: &store::Store,
+    role: Role,
+    departments: &[&str],
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let user = store
         .create_user(
             store::NewUser {
                 email: format!("{}-{}@example.org", role.as_str(), new_secret()),
@@ -28,8 +35,7 @@ pub async fn session_cookie(app: &TestApp, role: Role, departments: &[&str]) -> 
         .await
         .expect("user");
     let secret = new_secret();
-    app.state
-        .store
+    store
         .create_session(
             user.id,
             &secret_hash(&secret),
